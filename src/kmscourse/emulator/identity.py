@@ -1,0 +1,76 @@
+"""The learner's identity inside the emulator: a real IAM user with AdministratorAccess and an access key."""
+from __future__ import annotations
+
+import json
+import urllib.request
+from dataclasses import dataclass
+
+import boto3
+
+ACCOUNT_ID = "123456789012"
+"""moto's default account, the one the learner's user lives in."""
+
+SEED = 10
+"""moto's random seed: the same seed gives the same key ids and access keys on every run (Stelligent-U topic 10)."""
+
+ADMIN_POLICY_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
+
+# Any credentials reach moto before the learner exists; these never leave the machine (the URL is loopback).
+_BOOTSTRAP_KEY = ("AKIAKMSCOURSEBOOTSTR", "kmscourse-bootstrap-secret")
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """An access key pair."""
+
+    access_key_id: str
+    secret_access_key: str
+
+
+def reset_and_seed(url: str, seed: int = SEED) -> None:
+    """Forget all emulator state and seed moto's random ids, so a fresh kernel repeats the same ids."""
+    for path in ("/moto-api/reset", f"/moto-api/seed?a={seed}"):
+        urllib.request.urlopen(urllib.request.Request(url + path, data=b"", method="POST"), timeout=10).read()
+
+
+COURSE_MANAGED_POLICIES = ("AdministratorAccess", "ReadOnlyAccess", "AmazonS3FullAccess", "PowerUserAccess")
+"""The AWS managed policies the course attaches; moto loads none by default and all 1,500 are slow to build."""
+
+
+def install_aws_managed_policies(names: tuple[str, ...] = COURSE_MANAGED_POLICIES) -> None:
+    """Put the named AWS managed policies into moto's IAM backend (a hook on moto's internals; see tests)."""
+    from moto.iam.aws_managed_policies import aws_managed_policies_data
+    from moto.iam.models import AWSManagedPolicy, iam_backends
+
+    backend = iam_backends[ACCOUNT_ID]["aws"]
+    data = json.loads(aws_managed_policies_data)
+    for name in names:
+        policy = AWSManagedPolicy.from_data(name, ACCOUNT_ID, "us-east-1", data[name])
+        if policy.arn not in backend.managed_policies:
+            backend.aws_managed_policies.append(policy)
+            backend.managed_policies[policy.arn] = policy
+
+
+def create_user(url: str, region: str, name: str, policy_arns: tuple[str, ...] = (), tags: dict[str, str] | None = None) -> Credentials:
+    """Create an IAM user with the given managed policies and an access key, and return the key."""
+    iam = boto3.client(
+        "iam", endpoint_url=url, region_name=region,
+        aws_access_key_id=_BOOTSTRAP_KEY[0], aws_secret_access_key=_BOOTSTRAP_KEY[1],
+    )
+    iam.create_user(UserName=name, Tags=[{"Key": k, "Value": v} for k, v in (tags or {}).items()])
+    for arn in policy_arns:
+        iam.attach_user_policy(UserName=name, PolicyArn=arn)
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    return Credentials(key["AccessKeyId"], key["SecretAccessKey"])
+
+
+def moto_version() -> str:
+    """The installed moto version, for banners and preflight."""
+    from importlib.metadata import version
+
+    return version("moto")
+
+
+def dump(obj: object) -> str:
+    """Compact JSON, for logs."""
+    return json.dumps(obj, default=str, sort_keys=True)

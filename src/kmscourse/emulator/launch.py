@@ -1,0 +1,37 @@
+"""Start the emulator and connect a Course to it as the learner."""
+from __future__ import annotations
+
+import atexit
+import shutil
+import tempfile
+from pathlib import Path
+
+import boto3
+
+from ..awsenv import AwsFiles, point_at_emulator
+from ..course import TAG_KEY, Course
+from . import clock
+from .identity import ADMIN_POLICY_ARN, create_user, install_aws_managed_policies, reset_and_seed
+from .server import Emulator
+
+
+def launch(learner: str, region: str, port: int = 0) -> Course:
+    """Serve a fresh, seeded emulator, create the learner (AdministratorAccess) and point this process at it."""
+    emulator = Emulator(port).start()
+    reset_and_seed(emulator.url)
+    clock.reset()
+    install_aws_managed_policies()
+    creds = create_user(emulator.url, region, learner, (ADMIN_POLICY_ARN,), {TAG_KEY: learner})
+    directory = Path(tempfile.mkdtemp(prefix="kmscourse-aws-"))
+    atexit.register(shutil.rmtree, directory, True)
+    files = AwsFiles(directory, emulator.url, region)
+    point_at_emulator(files, creds.access_key_id, creds.secret_access_key)
+    session = boto3.Session(
+        aws_access_key_id=creds.access_key_id, aws_secret_access_key=creds.secret_access_key, region_name=region
+    )
+    identity = session.client("sts", endpoint_url=emulator.url).get_caller_identity()
+    return Course(
+        backend="emulator", session=session, account_id=identity["Account"], region=region,
+        identity_arn=identity["Arn"], learner=learner, endpoint_url=emulator.url,
+        emulator=emulator, aws_files=files,
+    )
