@@ -1,0 +1,53 @@
+"""The WSGI middleware: attribute each request to a principal, check its signature, authorise KMS calls."""
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable
+
+from ..identity import _BOOTSTRAP_KEY
+from ..wsgi import Request, StartResponse, json_error
+from . import errors, gate, principals, sigv4
+
+WSGIApp = Callable[..., Any]
+
+
+def _bootstrap(sig: sigv4.Signature) -> bool:
+    """The fixed key emulator/identity.py uses to create the learner; it is good for IAM calls only."""
+    return sig.service == "iam" and sig.access_key_id == _BOOTSTRAP_KEY[0]
+
+
+def authorization(app: WSGIApp) -> WSGIApp:
+    """Wrap `app` so unsigned, unknown, mis-signed and unauthorised requests are refused as AWS refuses them."""
+
+    def handle(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO", "").startswith("/moto-api"):
+            return app(environ, start_response)
+        is_kms = environ.get("HTTP_X_AMZ_TARGET", "").startswith("TrentService.")
+        sig = sigv4.parse(environ)
+        if sig is None:
+            return errors.refuse(start_response, "unsigned", "kms") if is_kms else app(environ, start_response)
+        request: Request | None = None
+
+        def body() -> bytes:
+            nonlocal request
+            request = request or Request.read(environ)
+            return request.body
+
+        if _bootstrap(sig):
+            secret = _BOOTSTRAP_KEY[1]
+            caller = None
+        else:
+            caller = principals.lookup(sig.access_key_id)
+            if caller is None:
+                return errors.refuse(start_response, "unknown-key", sig.service)
+            secret = caller.secret
+        if not sigv4.verify(environ, sig, secret, body):
+            return errors.refuse(start_response, "bad-signature", sig.service)
+        if is_kms and caller is not None:
+            body()
+            assert request is not None
+            refusal = gate.authorize(caller, request.kms_operation or "", request.json(), sig.region)
+            if refusal is not None:
+                return json_error(start_response, refusal.code, refusal.message)
+        return app(environ, start_response)
+
+    return handle

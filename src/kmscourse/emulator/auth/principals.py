@@ -1,0 +1,110 @@
+"""Who is calling: the IAM user or assumed-role session behind an access key, read from moto's IAM and STS."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+PARTITION = "aws"
+
+_ACCOUNT_PRINCIPAL = re.compile(r"^(?:arn:aws:iam::)?(\d{12})(?::root)?$")
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The principal a request is attributed to, and where its identity-based policies come from."""
+
+    arn: str
+    """The caller's own ARN: a user ARN, or an `assumed-role/<role>/<session>` STS ARN."""
+    account: str
+    principal_arn: str
+    """aws:PrincipalArn: the user ARN, or the role ARN for a role session."""
+    kind: str
+    """`User` or `AssumedRole` (aws:PrincipalType)."""
+    secret: str
+    name: str = ""
+    session_policy: str | None = None
+    _entity: Any = field(default=None, repr=False, compare=False)
+
+    def policy_documents(self) -> list[Any]:
+        """The identity-based policy documents in force: inline, attached, and (for users) the groups'."""
+        if self._entity is None:
+            return []
+        docs: list[Any] = []
+        holders = [self._entity]
+        if self.kind == "User":
+            backend = _iam(self.account)
+            holders += [g for g in list(backend.groups.values()) if self._entity in g.users]
+        for holder in holders:
+            docs += list(holder.policies.values())
+            docs += [_default_document(p) for p in list(holder.managed_policies.values())]
+        return docs
+
+
+def _iam(account: str) -> Any:
+    from moto.iam.models import iam_backends
+
+    return iam_backends[account][PARTITION]
+
+
+def _default_document(policy: Any) -> Any:
+    """The document of a managed policy's default version."""
+    for version in policy.versions:
+        if version.version_id == policy.default_version_id:
+            return version.document
+    return "{}"
+
+
+def lookup(access_key_id: str) -> Caller | None:
+    """The caller owning this access key (active keys only), or None when no account knows it."""
+    from moto.iam.models import iam_backends
+
+    for account, partitions in list(iam_backends.items()):
+        backend = partitions[PARTITION]
+        key = backend.access_keys.get(access_key_id)
+        if key is None or key.status != "Active":
+            continue
+        if key.role_arn:
+            return _session(account, key)
+        user = backend.users.get(key.user_name or "")
+        if user is not None:
+            return Caller(user.arn, account, user.arn, "User", key.secret_access_key, user.name, None, user)
+    return None
+
+
+def _session(account: str, key: Any) -> Caller | None:
+    """The assumed-role session that STS issued with this temporary key."""
+    from moto.sts.models import sts_backends
+
+    for session in list(sts_backends[account][PARTITION].assumed_roles):
+        if session.access_key_id == key.access_key_id:
+            role = next((r for r in list(_iam(account).roles.values()) if r.arn == session.role_arn), None)
+            return Caller(
+                session.arn, account, session.role_arn, "AssumedRole", key.secret_access_key,
+                session.session_name, session.policy, role,
+            )
+    return None
+
+
+def account_of(principal: str) -> str | None:
+    """The account id when `principal` names a whole account (`111122223333` or `arn:aws:iam::111122223333:root`)."""
+    match = _ACCOUNT_PRINCIPAL.match(principal)
+    return match.group(1) if match else None
+
+
+def exists(principal: str, home_account: str) -> bool:
+    """Whether an AWS principal in a policy names something real, as KMS checks when a key policy is set."""
+    if principal == "*" or account_of(principal) is not None:
+        return True
+    match = re.match(r"^arn:aws:(iam|sts)::(\d{12}):(user|role|assumed-role|federated-user)/(.+)$", principal)
+    if not match:
+        return False
+    _, account, kind, rest = match.groups()
+    if account != home_account:
+        return True  # another account's principals are not ours to check
+    backend = _iam(account)
+    if kind == "user":
+        return any(u.arn == principal for u in list(backend.users.values()))
+    if kind == "role":
+        return any(r.arn == principal for r in list(backend.roles.values()))
+    return True
