@@ -1,0 +1,113 @@
+"""AWS::KMS::Key in CloudFormation as AWS runs it: object policies, Tags, updates, and deletion by schedule.
+
+https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kms-key.html
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from . import deletion, rotation
+from .kms_extras import extras
+
+# Changing one of these replaces the key (AWS: "Update requires: Replacement").
+_REPLACING = ("KeySpec", "KeyUsage", "MultiRegion", "Origin")
+
+
+def _flag(value: Any, default: bool) -> bool:
+    """A CloudFormation boolean, which may arrive as a string from a parameter."""
+    if value is None:
+        return default
+    if isinstance(value, str):
+        return value.strip().lower() == "true"
+    return bool(value)
+
+
+def _policy(value: Any) -> str | None:
+    """KeyPolicy as the JSON text KMS stores; templates may write it as a YAML or JSON object."""
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value)
+
+
+def _kms_tags(tags: Any) -> list[dict[str, str]]:
+    """CloudFormation's Key/Value tags in KMS's TagKey/TagValue shape."""
+    return [{"TagKey": str(t["Key"]), "TagValue": str(t.get("Value", ""))} for t in tags or [] if "Key" in t]
+
+
+def _apply_mutable(backend: Any, key: Any, props: dict[str, Any]) -> None:
+    """Set the properties an update changes in place: description, policy, tags, state, rotation, window."""
+    key.description = props.get("Description") or ""
+    if props.get("KeyPolicy") is not None:
+        key.policy = _policy(props["KeyPolicy"])
+    backend.tagger.delete_all_tags_for_resource(key.id)
+    if props.get("Tags"):
+        backend.tagger.tag_resource(key.id, _kms_tags(props["Tags"]))
+    if key.key_state != "PendingDeletion":
+        enabled = _flag(props.get("Enabled"), True)
+        key.enabled, key.key_state = enabled, "Enabled" if enabled else "Disabled"
+    if _flag(props.get("EnableKeyRotation"), False):
+        period = props.get("RotationPeriodInDays")
+        rotation.enable(key, int(period) if period is not None else None)
+    else:
+        rotation.disable(key)
+    extras(key).cfn_pending_window_days = int(props.get("PendingWindowInDays", deletion.DEFAULT_WINDOW_DAYS))
+
+
+def create_key(resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Any:
+    """Create the key a template describes."""
+    from moto.kms.models import kms_backends
+
+    backend = kms_backends[account_id][region_name]
+    props = cloudformation_json.get("Properties") or {}
+    key = backend.create_key(
+        policy=_policy(props.get("KeyPolicy")),
+        key_usage=props.get("KeyUsage", "ENCRYPT_DECRYPT"),
+        key_spec=props.get("KeySpec", "SYMMETRIC_DEFAULT"),
+        description=props.get("Description") or "",
+        tags=None,
+        multi_region=_flag(props.get("MultiRegion"), False),
+        origin=props.get("Origin", "AWS_KMS"),
+    )
+    _apply_mutable(backend, key, props)
+    return key
+
+
+def update_key(original_resource: Any, new_resource_name: str, cloudformation_json: Any, account_id: str, region_name: str) -> Any:
+    """Update in place, or replace the key (scheduling the old one's deletion) when a replacing property changed."""
+    from moto.kms.models import kms_backends
+
+    backend = kms_backends[account_id][region_name]
+    props = cloudformation_json.get("Properties") or {}
+    old = {"KeySpec": original_resource.key_spec, "KeyUsage": original_resource.key_usage,
+           "MultiRegion": original_resource.multi_region, "Origin": original_resource.origin}
+    new = {"KeySpec": props.get("KeySpec", "SYMMETRIC_DEFAULT"), "KeyUsage": props.get("KeyUsage", "ENCRYPT_DECRYPT"),
+           "MultiRegion": _flag(props.get("MultiRegion"), False), "Origin": props.get("Origin", "AWS_KMS")}
+    if any(old[name] != new[name] for name in _REPLACING):
+        replacement = create_key(new_resource_name, cloudformation_json, account_id, region_name)
+        delete_key(original_resource, account_id, region_name)
+        return replacement
+    _apply_mutable(backend, original_resource, props)
+    return original_resource
+
+
+def delete_key(key: Any, account_id: str, region_name: str) -> None:
+    """Stack deletion schedules the key's deletion after PendingWindowInDays (default 30), as AWS does."""
+    from moto.kms.models import kms_backends
+
+    backend = kms_backends[account_id][region_name]
+    if key.id in backend.keys and key.key_state != "PendingDeletion":
+        deletion.schedule(backend, key, extras(key).cfn_pending_window_days)
+
+
+def install() -> None:
+    """Replace moto's AWS::KMS::Key create, update and delete with the ones above."""
+    from moto.kms.models import Key
+
+    Key.create_from_cloudformation_json = classmethod(  # type: ignore[method-assign, assignment]
+        lambda cls, *args, **kwargs: create_key(*args, **kwargs)
+    )
+    Key.update_from_cloudformation_json = classmethod(  # type: ignore[method-assign, assignment]
+        lambda cls, *args, **kwargs: update_key(*args, **kwargs)
+    )
+    Key.delete = lambda self, account_id, region_name: delete_key(self, account_id, region_name)  # type: ignore[method-assign]

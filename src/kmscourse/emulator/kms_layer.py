@@ -1,0 +1,144 @@
+"""The KMS middleware: AWS's request validation, identifiers, key states, errors, deletion and rotation.
+
+moto stays the engine; this layer refuses what AWS refuses before moto sees it, normalises what moto
+mishandles (key ARNs), and fills in what moto does not track (emulator-clock deletion and rotation).
+"""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Iterable
+
+from . import deletion, hooks, rotation
+from .kms_errors import ciphertext_key, incorrect_key, invalid_signature
+from .kms_identifiers import ANY_IDENTIFIER, is_alias, kms_backend, not_found_message, resolve
+from .kms_state import refusal
+from .kms_validation import KmsRequestError, input_shape, parse_body, validate
+from .wsgi import Request, Response, StartResponse, WSGIApp, call, json_error
+
+log = logging.getLogger(__name__)
+
+FALLBACK_HEADER = "x-kmscourse-fallback"
+"""Set on a response only when moto failed (HTTP 5xx) and the layer answered instead; tests assert it never is."""
+
+# The parameter naming the key an operation acts on, where it is not KeyId.
+_KEY_PARAM = {"CreateAlias": "TargetKeyId", "UpdateAlias": "TargetKeyId", "ReEncrypt": "DestinationKeyId"}
+
+# Operations whose response KeyId AWS gives as the key ARN.
+_ARN_IN_RESPONSE = frozenset({
+    "Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "Sign", "Verify",
+    "GenerateMac", "VerifyMac", "ScheduleKeyDeletion", "CancelKeyDeletion", "GetPublicKey",
+})
+
+
+def sweep_due() -> None:
+    """Apply what the emulator clock has made due: deletions, then automatic rotations."""
+    deletion.sweep()
+    rotation.sweep(deletion.all_kms_backends())
+
+
+def kms_semantics(app: WSGIApp) -> WSGIApp:
+    """Middleware: the course's KMS semantics in front of moto (installs the moto hooks it relies on)."""
+    hooks.install()
+
+    def middleware(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        sweep_due()  # every request, so time-based changes appear as soon as the clock has moved
+        if not environ.get("HTTP_X_AMZ_TARGET", "").startswith("TrentService."):
+            return app(environ, start_response)
+        request = Request.read(environ)
+        try:
+            response = _handle(app, request, request.kms_operation or "")
+        except KmsRequestError as error:
+            return json_error(start_response, error.code, error.message)
+        if response.status_code >= 500:
+            log.warning("moto failed on %s: %s", request.kms_operation, response.body[:500])
+            response = Response(
+                "400 Bad Request",
+                [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-ErrorType", "ValidationException"),
+                 (FALLBACK_HEADER, "1")],
+                json.dumps({"__type": "ValidationException",
+                            "message": "The emulator could not process this request."}).encode(),
+            )
+        return response.send(start_response)
+
+    return middleware
+
+
+def _handle(app: WSGIApp, request: Request, op: str) -> Response:
+    """Check one KMS request as AWS would, let moto run it, and correct moto's answer where it differs."""
+    params = parse_body(request.body)
+    validate(op, params)
+    backend = kms_backend(request)
+    shape = input_shape(op)
+    members = shape.members if shape is not None else {}
+    key = None
+    param = _KEY_PARAM.get(op, "KeyId")
+    if op in ("CreateAlias", "UpdateAlias") and str(params.get("AliasName", "")).startswith("alias/aws/"):
+        raise KmsRequestError("NotAuthorizedException", "Alias names that begin with alias/aws/ are reserved for AWS managed keys.")
+    if op in ("Decrypt", "ReEncrypt"):
+        source = ciphertext_key(backend, params.get("CiphertextBlob"))
+        named = params.get("KeyId" if op == "Decrypt" else "SourceKeyId")
+        if named is not None:
+            wanted = resolve(backend, named)
+            if wanted is None:
+                raise KmsRequestError("NotFoundException", not_found_message(backend, named))
+            if wanted.id != source.id:
+                raise incorrect_key()
+            if op == "Decrypt":
+                params.pop("KeyId")  # moto re-checks it and answers AccessDeniedException
+        _refuse_if_state_forbids(source, op)
+        key = source
+    if op != "Decrypt" and param in members and params.get(param) is not None:
+        identifier = params[param]
+        key = resolve(backend, identifier, allow_alias=op in ANY_IDENTIFIER)
+        if key is None:
+            raise KmsRequestError("NotFoundException", not_found_message(backend, identifier))
+        if not is_alias(identifier):
+            params[param] = key.id  # moto 500s on key ARNs in several management operations
+        _refuse_if_state_forbids(key, op)
+    if op == "ScheduleKeyDeletion":
+        deletion.check_window(params)
+    if op in ("EnableKeyRotation", "RotateKeyOnDemand") and key is not None:
+        rotation.check_rotatable(key)
+    if op == "RotateKeyOnDemand" and key is not None:
+        rotation.rotate(key, "ON_DEMAND")
+        return _json_ok({"KeyId": key.id})
+    request.replace_body(json.dumps(params).encode())
+    response = call(app, request.environ)
+    if response.status_code != 200:
+        return response
+    return _correct(op, params, key, response)
+
+
+def _refuse_if_state_forbids(key: Any, op: str) -> None:
+    found = refusal(key, op)
+    if found:
+        raise KmsRequestError(*found)
+
+
+def _json_ok(value: Any) -> Response:
+    return Response("200 OK", [("Content-Type", "application/x-amz-json-1.1")], json.dumps(value).encode())
+
+
+def _correct(op: str, params: dict[str, Any], key: Any, response: Response) -> Response:
+    """Bring moto's successful answer in line with AWS's."""
+    if key is None:
+        return response
+    if op == "EnableKeyRotation":
+        rotation.enable(key, params.get("RotationPeriodInDays"))
+    if op == "DisableKeyRotation":
+        rotation.disable(key)
+    body = response.json()
+    if not isinstance(body, dict):
+        return response
+    if op == "Verify" and body.get("SignatureValid") is False:
+        raise invalid_signature()
+    if op in _ARN_IN_RESPONSE and "KeyId" in body:
+        body["KeyId"] = key.arn
+    if op == "ScheduleKeyDeletion":
+        body.update(KeyState="PendingDeletion", PendingWindowInDays=params.get("PendingWindowInDays", 30))
+    if op == "GetKeyRotationStatus":
+        body.update(rotation.status(key))
+    response.set_json(body)
+    return response
+

@@ -1,0 +1,35 @@
+"""Key states: which operations a Disabled or PendingDeletion key refuses, and with which AWS error.
+
+From the key state table: https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from moto.kms.models import Key
+
+# Cryptographic operations: a Disabled key gives DisabledException, a PendingDeletion key KMSInvalidStateException.
+CRYPTOGRAPHIC = frozenset({
+    "Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext",
+    "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext", "Sign", "Verify", "GenerateMac", "VerifyMac",
+    "DeriveSharedSecret",
+})
+
+# Management operations a PendingDeletion key refuses with KMSInvalidStateException (a Disabled key allows them).
+REFUSED_WHEN_PENDING = frozenset({
+    "EnableKey", "DisableKey", "ScheduleKeyDeletion", "EnableKeyRotation", "DisableKeyRotation",
+    "RotateKeyOnDemand", "CreateGrant",
+})
+
+
+def refusal(key: "Key", operation: str) -> tuple[str, str] | None:
+    """The (error code, message) AWS returns when this key's state forbids the operation, else None."""
+    state = key.key_state
+    if operation == "CancelKeyDeletion" and state != "PendingDeletion":
+        return "KMSInvalidStateException", f"{key.arn} is not pending deletion."
+    if state == "Disabled" and operation in CRYPTOGRAPHIC:
+        return "DisabledException", f"{key.arn} is disabled."
+    if state == "PendingDeletion" and (operation in CRYPTOGRAPHIC or operation in REFUSED_WHEN_PENDING):
+        return "KMSInvalidStateException", f"{key.arn} is pending deletion."
+    return None
