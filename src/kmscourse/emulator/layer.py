@@ -11,11 +11,12 @@ from typing import Any, Callable
 WSGIApp = Callable[..., Any]
 Middleware = Callable[[WSGIApp], WSGIApp]
 
+from .auth import authorization  # noqa: E402
 from .kms_layer import kms_semantics  # noqa: E402
 from .s3_sse import s3_sse_kms  # noqa: E402
 
 MIDDLEWARE: list[Middleware] = [
-    # Authorization (issue #4, emulator/auth/) goes first, outermost, so it sees every request before any fix.
+    authorization,  # first: who is calling and may they, before any other fix sees the request
     kms_semantics,  # issue #3: KMS validation, identifiers, key states, errors, clock-driven deletion and rotation
     s3_sse_kms,  # issue #3: S3 uses KMS for SSE-KMS; authorization plugs in via s3_sse.authorize_kms_for_s3
 ]

@@ -5,7 +5,7 @@ from typing import Any, Callable, Iterable
 
 from ..identity import _BOOTSTRAP_KEY
 from ..wsgi import Request, StartResponse, json_error
-from . import errors, gate, principals, sigv4
+from . import errors, gate, principals, sigv4, via_s3
 
 WSGIApp = Callable[..., Any]
 
@@ -17,6 +17,7 @@ def _bootstrap(sig: sigv4.Signature) -> bool:
 
 def authorization(app: WSGIApp) -> WSGIApp:
     """Wrap `app` so unsigned, unknown, mis-signed and unauthorised requests are refused as AWS refuses them."""
+    via_s3.install()
 
     def handle(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO", "").startswith("/moto-api"):

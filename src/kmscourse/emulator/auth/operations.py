@@ -76,7 +76,7 @@ def caller_context(caller: Caller, region: str, via_service: str | None) -> dict
 def key_context(key: Any) -> dict[str, Any]:
     """Condition keys that describe the key acted on."""
     context: dict[str, Any] = {
-        "kms:keyspec": key.key_spec, "kms:keyusage": key.key_usage, "kms:keyorigin": key.origin,
+        "kms:keyspec": key.key_spec, "kms:keyusage": key.key_usage or "ENCRYPT_DECRYPT", "kms:keyorigin": key.origin,
         "kms:multiregion": str(bool(key.multi_region)).lower(), "aws:resourceaccount": key.account_id,
         "kms:resourcealiases": sorted(key.aliases),
     }
