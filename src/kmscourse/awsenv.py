@@ -58,13 +58,20 @@ class AwsFiles:
         self.credentials_path.chmod(0o600)
 
 
+def bypass_proxies_for_loopback() -> None:
+    """Make HTTP clients (botocore, urllib) reach 127.0.0.1 directly, even when a proxy is configured."""
+    no_proxy = {p for p in os.environ.get("NO_PROXY", os.environ.get("no_proxy", "")).split(",") if p}
+    value = ",".join(sorted(no_proxy | {"127.0.0.1", "localhost"}))
+    os.environ["NO_PROXY"] = os.environ["no_proxy"] = value
+
+
 def point_at_emulator(files: AwsFiles, access_key_id: str, secret: str) -> None:
     """Set os.environ so every SDK and CLI call in this kernel (and its subprocesses) reaches the emulator only."""
     for name in list(os.environ):
         if name in _FOREIGN or name.startswith("AWS_ENDPOINT_URL_"):
             del os.environ[name]
     files.add_profile("default", access_key_id, secret)
-    no_proxy = {p for p in os.environ.get("NO_PROXY", "").split(",") if p} | {"127.0.0.1", "localhost"}
+    bypass_proxies_for_loopback()
     os.environ.update({
         "AWS_ENDPOINT_URL": files.url,
         "AWS_ACCESS_KEY_ID": access_key_id,
@@ -75,8 +82,6 @@ def point_at_emulator(files: AwsFiles, access_key_id: str, secret: str) -> None:
         "AWS_SHARED_CREDENTIALS_FILE": str(files.credentials_path),
         "AWS_EC2_METADATA_DISABLED": "true",
         "AWS_PAGER": "",
-        "NO_PROXY": ",".join(sorted(no_proxy)),
-        "no_proxy": ",".join(sorted(no_proxy)),
     })
 
 

@@ -56,6 +56,15 @@ class Course:
         return self._clients[service]
 
     @property
+    def principal_arn(self) -> str:
+        """The ARN to name in a key policy: your IAM user, or the role behind an assumed-role session."""
+        parts = self.identity_arn.split(":")
+        if len(parts) == 6 and parts[2] == "sts" and parts[5].startswith("assumed-role/"):
+            role = parts[5].split("/")[1]
+            return f"arn:{parts[1]}:iam::{parts[4]}:role/{role}"
+        return self.identity_arn
+
+    @property
     def prefix(self) -> str:
         """The prefix of every resource name the course creates: `kmscourse-<learner>-`."""
         return f"kmscourse-{self.learner}-"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import errno
+import socket
 import threading
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
@@ -24,6 +25,22 @@ def _moto_app() -> layer.WSGIApp:
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
     return DomainDispatcherApplication(create_backend_app)
+
+
+def _ensure_port_free(port: int) -> None:
+    """Raise a one-sentence CourseError if the port cannot be bound (werkzeug would print and exit instead)."""
+    if port == 0:
+        return
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((HOST, port))
+        except OSError as exc:
+            reason = "already in use" if exc.errno == errno.EADDRINUSE else "not allowed"
+            raise CourseError(
+                f"Port {port} on {HOST} is {reason}; choose another with --port N (or KMSCOURSE_PORT), "
+                "or use 0 to pick a free one."
+            ) from None
 
 
 class Emulator:
@@ -53,17 +70,10 @@ class Emulator:
 
     def start(self) -> "Emulator":
         """Bind the port and serve in a daemon thread."""
-        try:
-            self._server = make_server(
-                HOST, self.requested_port, layer.wrap(_moto_app()), threaded=True, request_handler=_QuietHandler
-            )
-        except OSError as exc:
-            if exc.errno in (errno.EADDRINUSE, errno.EACCES):
-                raise CourseError(
-                    f"Port {self.requested_port} on {HOST} is already in use (or not allowed); "
-                    "choose another with --port N, or use --port 0 to pick a free one."
-                ) from None
-            raise
+        _ensure_port_free(self.requested_port)
+        self._server = make_server(
+            HOST, self.requested_port, layer.wrap(_moto_app()), threaded=True, request_handler=_QuietHandler
+        )
         self._thread = threading.Thread(target=self._server.serve_forever, name="kmscourse-emulator", daemon=True)
         self._thread.start()
         return self

@@ -1,0 +1,58 @@
+# kmscourse: the README's commands. Everything installs into .venv from PyPI by this file alone.
+# `make lab` to learn, `make course` to run every lesson headless, `make test` for the whole suite.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Extra arguments for `jupyter lab`, e.g. make lab LAB_ARGS="--no-browser --port 8899".
+LAB_ARGS ?=
+# Jupyter refuses to run as root (containers, Binder, CI) without this flag.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+# Parallel pytest workers for `make test`.
+WORKERS ?= 2
+
+STAMP := $(VENV)/.kmscourse-installed
+TEST_STAMP := $(VENV)/.kmscourse-test-installed
+
+.PHONY: lab course test labs outputs fidelity check-python clean help
+
+help:
+	@echo "make lab      install into .venv and start JupyterLab on the course"
+	@echo "make course   run every lesson notebook headless on the emulator, with a summary table"
+	@echo "make test     install test extras and run the whole suite"
+	@echo "make labs     regenerate labs/ from solutions/"
+	@echo "make outputs  re-execute notebooks/ in place, refreshing their committed outputs"
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || \
+	  { echo "kmscourse needs Python 3.11 or newer as '$(PYTHON)'; install it, or run: make $(MAKECMDGOALS) PYTHON=python3.11"; exit 2; }
+
+$(BIN)/python: | check-python
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
+	touch $@
+
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	touch $@
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) $(ROOT_FLAG) $(LAB_ARGS) notebooks/00-setup-and-orientation.ipynb
+
+course: $(STAMP)
+	$(BIN)/kmscourse course
+
+test: $(TEST_STAMP)
+	$(BIN)/pytest -n $(WORKERS) --dist loadgroup
+
+labs: $(TEST_STAMP)
+	$(BIN)/kmscourse labs
+
+outputs: $(STAMP)
+	$(BIN)/python -m kmscourse.outputs notebooks/*.ipynb
+
+clean:
+	rm -rf build work notebooks/work solutions/work labs/work .pytest_cache

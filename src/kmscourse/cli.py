@@ -1,0 +1,119 @@
+"""The `kmscourse` command: run the emulator in a terminal, run the course, regenerate labs, show options."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Callable
+
+from .errors import CourseError
+
+
+def _root() -> Path:
+    """The course folder (the current directory), or a clear error when this is not one."""
+    root = Path.cwd()
+    if not (root / "notebooks").is_dir():
+        raise CourseError(f"{root} is not the course folder (it has no notebooks/); cd into your kmscourse clone first.")
+    return root
+
+
+def cmd_emulator(args: argparse.Namespace) -> int:
+    """Serve the emulator in the foreground and print the lines that point a shell at it."""
+    from . import settings
+    from .awsenv import shell_exports
+    from .course import validate_learner
+    from .emulator.launch import launch
+
+    course = launch(validate_learner(settings.LEARNER.get()), settings.REGION.get(), args.port)
+    key, secret = course.session.get_credentials().access_key, course.session.get_credentials().secret_key
+    print(f"kmscourse emulator serving on {course.endpoint_url} as {course.identity_arn}")
+    print("Point a shell (or any AWS SDK) at it with:\n")
+    print("\n".join(shell_exports(course.endpoint_url or "", key, secret, course.region)))
+    print("\nPress Ctrl+C to stop. Its state lives in memory and is gone when it stops.", flush=True)
+    assert course.emulator is not None
+    course.emulator.serve_forever()
+    return 0
+
+
+def cmd_course(args: argparse.Namespace) -> int:
+    """Execute every lesson notebook headless on the emulator and print the summary table."""
+    from .runner import run_all, table
+
+    root = _root()
+    paths = [Path(p).resolve() for p in args.notebooks] or sorted((root / "notebooks").glob("*.ipynb"))
+    outcomes = run_all(paths, root / args.build, root)
+    print(table(outcomes, root))
+    return 1 if any(o.error for o in outcomes) else 0
+
+
+def cmd_labs(args: argparse.Namespace) -> int:
+    """Regenerate labs/ from solutions/, or with --check report drift."""
+    from . import labs
+
+    root = _root()
+    if args.check:
+        problems = labs.stale(root)
+        print("\n".join(problems) if problems else "labs/ is in sync with solutions/.")
+        return 1 if problems else 0
+    for lab in labs.write_all(root):
+        print(f"wrote {lab.relative_to(root)}")
+    return 0
+
+
+def cmd_options(args: argparse.Namespace) -> int:
+    """Print every environment variable the course reads."""
+    from . import settings
+
+    print(settings.markdown_table(), end="")
+    return 0
+
+
+def cmd_preflight(args: argparse.Namespace) -> int:
+    """Start the course and print the preflight table."""
+    from . import start
+    from .preflight import report
+
+    result = report(start(quiet=True))
+    print(result)
+    return 0 if result.passed else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, with one subcommand per task."""
+    parser = argparse.ArgumentParser(prog="kmscourse", description="The AWS KMS course's helper command.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    emu = sub.add_parser("emulator", help="run the course emulator in the foreground, for a terminal or another SDK")
+    emu.add_argument("--port", type=int, default=4566, help="port on 127.0.0.1 to serve on (0 picks a free one; default 4566)")
+    emu.set_defaults(func=cmd_emulator)
+    course = sub.add_parser("course", help="execute every lesson notebook headless and print a summary table")
+    course.add_argument("notebooks", nargs="*", help="notebooks to run (default: notebooks/*.ipynb)")
+    course.add_argument("--build", default="build", help="folder for the executed copies (default: build)")
+    course.set_defaults(func=cmd_course)
+    labs = sub.add_parser("labs", help="regenerate labs/ from solutions/")
+    labs.add_argument("--check", action="store_true", help="only report labs that differ from their solutions")
+    labs.set_defaults(func=cmd_labs)
+    sub.add_parser("options", help="list the environment variables the course reads").set_defaults(func=cmd_options)
+    sub.add_parser("preflight", help="check versions, backend, identity and region").set_defaults(func=cmd_preflight)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: one clear sentence for an expected problem, never a traceback wall."""
+    try:
+        args = build_parser().parse_args(argv)
+        func: Callable[[argparse.Namespace], int] = args.func
+        return func(args)
+    except CourseError as exc:
+        print(f"kmscourse: {exc}", file=sys.stderr)
+        return 2
+    except ModuleNotFoundError as exc:
+        from . import _not_installed
+
+        print(f"kmscourse: {_not_installed(exc)}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

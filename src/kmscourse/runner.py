@@ -1,0 +1,89 @@
+"""Execute notebooks headless from fresh kernels, with a progress bar and a summary table (`make course`)."""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+TIMEOUT_S = 300
+"""Longest a single cell may run before the notebook counts as failed."""
+
+
+@dataclass
+class Outcome:
+    """How one notebook ran."""
+
+    notebook: Path
+    seconds: float
+    error: str = ""
+
+    @property
+    def status(self) -> str:
+        """`ok` or `FAILED`."""
+        return "FAILED" if self.error else "ok"
+
+
+def execute(path: Path, out: Path | None = None, extra_env: dict[str, str] | None = None) -> tuple[nbformat.NotebookNode, Outcome]:
+    """Run one notebook in a fresh kernel with its own folder as the working directory."""
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    nb = nbformat.read(path, as_version=4)
+    env = dict(os.environ, **(extra_env or {}))
+    client = NotebookClient(
+        nb, timeout=TIMEOUT_S, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}},
+    )
+    started = time.perf_counter()
+    error = ""
+    try:
+        client.execute(env=env)
+    except CellExecutionError as exc:
+        error = _last_line(str(exc))
+    except Exception as exc:  # a dead kernel or timeout: report it as the notebook's failure
+        error = f"{type(exc).__name__}: {exc}"
+    outcome = Outcome(path, time.perf_counter() - started, error)
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, out)
+    return nb, outcome
+
+
+def _last_line(message: str) -> str:
+    """The most telling line of a cell error (the exception line), without ANSI colours."""
+    import re
+
+    lines = [re.sub(r"\x1b\[[0-9;]*m", "", l).strip() for l in message.splitlines()]
+    lines = [l for l in lines if l]
+    for line in reversed(lines):
+        if re.match(r"^[A-Za-z_.]*(Error|Exception|Exit)\b", line) or "Error:" in line:
+            return line[:300]
+    return lines[-1][:300] if lines else "failed"
+
+
+def run_all(paths: list[Path], build: Path, root: Path) -> list[Outcome]:
+    """Execute each notebook, writing executed copies under `build`, with a tqdm progress bar."""
+    from tqdm import tqdm
+
+    outcomes = []
+    bar = tqdm(paths, unit="notebook", desc="Running the course")
+    for path in bar:
+        bar.set_postfix_str(path.name)
+        _, outcome = execute(path, build / path.relative_to(root))
+        outcomes.append(outcome)
+    return outcomes
+
+
+def table(outcomes: list[Outcome], root: Path) -> str:
+    """The summary table: notebook, seconds, status (and the error for failures)."""
+    width = max([len("notebook")] + [len(str(o.notebook.relative_to(root))) for o in outcomes])
+    lines = [f"{'notebook':<{width}}  {'seconds':>7}  status", f"{'-' * width}  {'-' * 7}  ------"]
+    for o in outcomes:
+        lines.append(f"{str(o.notebook.relative_to(root)):<{width}}  {o.seconds:7.1f}  {o.status}")
+        if o.error:
+            lines.append(f"{'':<{width}}           {o.error}")
+    failed = sum(bool(o.error) for o in outcomes)
+    lines.append(f"{len(outcomes) - failed} of {len(outcomes)} notebooks ran green.")
+    return "\n".join(lines)

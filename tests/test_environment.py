@@ -1,0 +1,46 @@
+"""The install files agree with each other, and CI runs exactly the README's test command."""
+from __future__ import annotations
+
+import re
+import tomllib
+
+import yaml
+
+from support import ROOT
+
+
+def _pyproject() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+
+
+def test_environment_yml_declares_the_same_dependencies_as_pyproject() -> None:
+    """conda/Binder users get what pip users get: runtime dependencies plus test extras, spelled the same."""
+    project = _pyproject()
+    declared = project["dependencies"] + project["optional-dependencies"]["test"]
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)
+    assert [p for p in pip if p != "-e ."] == declared
+    assert "-e ." in pip
+    python = next(d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python"))
+    assert python == "python=3.11" and project["requires-python"] == ">=3.11"
+
+
+def test_constraints_pin_every_declared_dependency() -> None:
+    """constraints.txt fixes an exact version for each package the project names."""
+    pinned = {
+        re.split(r"==", line)[0].lower().replace("_", "-")
+        for line in (ROOT / "constraints.txt").read_text().splitlines()
+        if line and not line.startswith("#")
+    }
+    project = _pyproject()
+    for requirement in project["dependencies"] + project["optional-dependencies"]["test"]:
+        name = re.split(r"[\[<>=!~ ]", requirement, maxsplit=1)[0].lower()
+        assert name in pinned, f"{name} is not pinned in constraints.txt"
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    readme = (ROOT / "README.md").read_text()
+    ci = [l for l in (ROOT / ".ci" / "run").read_text().splitlines() if l.strip() and not l.startswith("#")]
+    assert ci[-1].strip() == "make test"
+    assert "make test" in readme and "make lab" in readme and "make course" in readme
+    assert "conda env create -f environment.yml" in readme and "KMSCOURSE_BACKEND=aws" in readme

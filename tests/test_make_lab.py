@@ -1,0 +1,34 @@
+"""`make lab` serves JupyterLab on the course: start it, GET /lab with its token, expect 200, stop it."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+from support import ROOT, clean_env, free_port
+
+
+def test_make_lab_serves_jupyterlab() -> None:
+    port, token = free_port(), "kmscourse-test-token"
+    args = f"--no-browser --port {port} --ServerApp.token={token} --ServerApp.ip=127.0.0.1"
+    proc = subprocess.Popen(["make", "-s", "lab", f"LAB_ARGS={args}"], cwd=ROOT, env=clean_env(),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    status, deadline = None, time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                status = opener.open(f"http://127.0.0.1:{port}/lab?token={token}", timeout=5).status
+                break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.5)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert status == 200, proc.stderr.read().decode()[-2000:] if proc.stderr else "no output"

@@ -1,0 +1,50 @@
+"""Every lesson and solution runs green from a fresh kernel, twice in a row; every lab stops at its first exercise."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from kmscourse.runner import execute
+
+from support import ROOT, clean_env
+
+LESSONS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
+LABS = sorted((ROOT / "labs").glob("*.ipynb"))
+
+
+def _id(path: Path) -> str:
+    return f"{path.parent.name}/{path.stem}"
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("path", LESSONS + SOLUTIONS, ids=_id)
+def test_runs_green_twice_in_a_row(path: Path) -> None:
+    """A fresh kernel runs it without error, and a second fresh kernel does too (same working folder)."""
+    for attempt in ("first", "second"):
+        _, outcome = execute(path, extra_env=clean_env())
+        assert not outcome.error, f"{_id(path)} failed on its {attempt} run: {outcome.error}"
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("path", LABS, ids=_id)
+def test_lab_stops_at_its_first_exercise(path: Path) -> None:
+    """Run unmodified, a lab raises NotImplementedError in its first exercise cell, and nothing fails before it."""
+    source = nbformat.read(path, as_version=4)
+    code = [i for i, c in enumerate(source.cells) if c.cell_type == "code"]
+    first = next(i for i in code if "raise NotImplementedError" in source.cells[i].source)
+    nb, outcome = execute(path, extra_env=clean_env())
+    assert "NotImplementedError" in outcome.error, f"expected NotImplementedError, got: {outcome.error or 'no error'}"
+    errors = [i for i in code if any(o.get("output_type") == "error" for o in nb.cells[i].get("outputs", []))]
+    assert errors == [first], f"the first error should be in cell {first} (the first exercise), not {errors}"
+
+
+def test_every_lesson_has_a_solution_and_lab() -> None:
+    """Each module is a lesson, a solution and a lab with the same stem."""
+    lessons = {p.name for p in LESSONS}
+    assert lessons, "no lessons found"
+    for solution in SOLUTIONS:
+        assert solution.name in lessons, f"solutions/{solution.name} has no lesson in notebooks/"
+        assert "### BEGIN SOLUTION" in solution.read_text(), f"solutions/{solution.name} has no solution region"

@@ -1,0 +1,69 @@
+"""KMSCOURSE_BACKEND=aws refuses to start unless KMSCOURSE_ACCOUNT_ID is the account STS reports.
+
+The emulator stands in for STS: it answers get-caller-identity with account 123456789012.
+"""
+from __future__ import annotations
+
+import pytest
+
+import kmscourse
+from kmscourse import sandbox
+from kmscourse.errors import CourseError
+
+
+@pytest.fixture
+def sts_standin(course, monkeypatch):
+    """Point the default credential chain at the emulator, as a sandbox profile would point at AWS."""
+    import os
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL", os.environ["AWS_ENDPOINT_URL"])
+    monkeypatch.setenv("KMSCOURSE_BACKEND", "aws")
+    monkeypatch.setattr(kmscourse, "_current", None)
+    yield course
+    kmscourse._current = course
+
+
+def test_missing_account_id_refuses_with_instructions(sts_standin, monkeypatch) -> None:
+    monkeypatch.delenv("KMSCOURSE_ACCOUNT_ID", raising=False)
+    with pytest.raises(CourseError, match="needs KMSCOURSE_ACCOUNT_ID set to your sandbox account's 12-digit id"):
+        kmscourse.start(quiet=True)
+
+
+def test_mismatching_account_id_refuses_and_names_both(sts_standin, monkeypatch) -> None:
+    monkeypatch.setenv("KMSCOURSE_ACCOUNT_ID", "111122223333")
+    with pytest.raises(CourseError, match="belong to account 123456789012, but KMSCOURSE_ACCOUNT_ID is 111122223333"):
+        kmscourse.start(quiet=True)
+
+
+def test_malformed_account_id_refuses(sts_standin, monkeypatch) -> None:
+    monkeypatch.setenv("KMSCOURSE_ACCOUNT_ID", "12345")
+    with pytest.raises(CourseError, match="12-digit account id"):
+        kmscourse.start(quiet=True)
+
+
+def test_matching_account_id_connects_and_prints_a_prominent_banner(sts_standin, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("KMSCOURSE_ACCOUNT_ID", "123456789012")
+    course = kmscourse.start()
+    assert course.backend == "aws" and course.account_id == "123456789012"
+    assert course.identity_arn == sts_standin.identity_arn
+    assert "REAL AWS sandbox account" in capsys.readouterr().out
+
+
+def test_advance_clock_says_it_is_emulator_only(sts_standin, monkeypatch) -> None:
+    monkeypatch.setenv("KMSCOURSE_ACCOUNT_ID", "123456789012")
+    with pytest.raises(CourseError, match="works only on the embedded emulator"):
+        sandbox.connect("learner").advance_clock(days=8)
+
+
+def test_unknown_backend_is_one_sentence(monkeypatch) -> None:
+    monkeypatch.setenv("KMSCOURSE_BACKEND", "localstack")
+    monkeypatch.setattr(kmscourse, "_current", None)
+    with pytest.raises(CourseError, match="KMSCOURSE_BACKEND is 'localstack', which the course does not know"):
+        kmscourse.start(quiet=True)
+
+
+def test_bad_learner_name_is_one_sentence(monkeypatch) -> None:
+    monkeypatch.setenv("KMSCOURSE_LEARNER", "Ada Lovelace")
+    monkeypatch.setattr(kmscourse, "_current", None)
+    with pytest.raises(CourseError, match="KMSCOURSE_LEARNER is 'Ada Lovelace'"):
+        kmscourse.start(quiet=True)
