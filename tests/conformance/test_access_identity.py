@@ -1,0 +1,94 @@
+"""Who is calling: every request is attributed to a principal by its access key and checked by its signature."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+
+import boto3
+import pytest
+
+from kmscourse import cast
+
+from access_support import colleague, denial, eventually, outsider, refused  # noqa: F401  (fixtures)
+
+def _client(course, service: str, key_id: str, secret: str):
+    return boto3.client(service, region_name=course.region, endpoint_url=course.endpoint_url,
+                        aws_access_key_id=key_id, aws_secret_access_key=secret)
+
+
+@pytest.mark.behaviour("An unknown access key gives UnrecognizedClientException")
+def test_unknown_access_key_is_unrecognized(course) -> None:
+    """An access key that no account knows gives UnrecognizedClientException ("The security token included in the
+    request is invalid"), in KMS's JSON error shape. https://docs.aws.amazon.com/kms/latest/APIReference/CommonErrors.html"""
+    kms = _client(course, "kms", "AKIAKMSCOURSEUNKNOWN", "not-a-secret")
+    message = refused(kms.list_keys, "UnrecognizedClientException")
+    assert message == "The security token included in the request is invalid."
+
+
+@pytest.mark.behaviour("A wrong secret key gives InvalidSignatureException")
+def test_wrong_secret_is_invalid_signature(course) -> None:
+    """A real access key signed with the wrong secret gives InvalidSignatureException.
+    https://docs.aws.amazon.com/kms/latest/APIReference/CommonErrors.html"""
+    kms = _client(course, "kms", course.session.get_credentials().access_key, "wrong-secret")
+    assert "signature we calculated does not match" in refused(kms.list_keys, "InvalidSignatureException")
+
+
+@pytest.mark.behaviour("STS answers an unknown access key with InvalidClientTokenId")
+def test_sts_refuses_unknown_keys_in_its_own_shape(course) -> None:
+    """STS (a query-protocol service) answers an unknown access key with InvalidClientTokenId.
+    https://docs.aws.amazon.com/STS/latest/APIReference/CommonErrors.html"""
+    sts = _client(course, "sts", "AKIAKMSCOURSEUNKNOWN", "not-a-secret")
+    refused(sts.get_caller_identity, "InvalidClientTokenId")
+
+
+@pytest.mark.behaviour("Each IAM user's access key acts as that user")
+def test_each_cast_member_acts_as_itself(course, colleague, outsider) -> None:
+    """Requests are attributed to the IAM user whose access key signed them.
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html"""
+    arns = {m.arn: eventually(course, lambda m=m: m.client("sts").get_caller_identity()["Arn"]) for m in (colleague, outsider)}
+    assert arns == {colleague.arn: colleague.arn, outsider.arn: outsider.arn}
+    assert colleague.arn.endswith(f":user/{course.name('colleague')}")
+    assert cast.colleague(course) is colleague  # asking again gives the same member
+
+
+@pytest.mark.behaviour("An assumed-role session acts with the role's permissions")
+def test_assumed_role_session_acts_as_the_role(course, made) -> None:
+    """AssumeRole returns temporary credentials; calls made with them are authorised by the role's policies, and
+    denials name the assumed-role session ARN. https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use.html and
+    https://docs.aws.amazon.com/kms/latest/developerguide/determining-access.html"""
+    iam = course.client("iam")
+    name = course.name("access-role")
+    trust = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{course.account_id}:root"}, "Action": "sts:AssumeRole"}]}
+    try:
+        role_arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust), Tags=course.tags())["Role"]["Arn"]
+    except iam.exceptions.EntityAlreadyExistsException:
+        role_arn = iam.get_role(RoleName=name)["Role"]["Arn"]
+    made.cleanups.append(lambda: iam.delete_role(RoleName=name))
+    made.cleanups.append(lambda: iam.delete_role_policy(RoleName=name, PolicyName="decrypt-only"))
+    key = made.key()
+    iam.put_role_policy(RoleName=name, PolicyName="decrypt-only", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": key["Arn"]}]}))
+    blob = course.client("kms").encrypt(KeyId=key["KeyId"], Plaintext=b"for the role")["CiphertextBlob"]
+    creds = eventually(course, lambda: course.client("sts").assume_role(RoleArn=role_arn, RoleSessionName="lesson")["Credentials"])
+    session = boto3.Session(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                            aws_session_token=creds["SessionToken"], region_name=course.region)
+    kms = session.client("kms", endpoint_url=course.endpoint_url)
+    assert eventually(course, lambda: kms.decrypt(CiphertextBlob=blob)["Plaintext"]) == b"for the role"
+    session_arn = f"arn:aws:sts::{course.account_id}:assumed-role/{name}/lesson"
+    message = refused(lambda: kms.encrypt(KeyId=key["KeyId"], Plaintext=b"x"), "AccessDeniedException")
+    assert message == denial(session_arn, "kms:Encrypt", key["Arn"], "because no identity-based policy allows the kms:Encrypt action")
+
+
+@pytest.mark.behaviour("aws --profile runs as that profile's user")
+def test_cli_profile_acts_as_the_member(course, outsider) -> None:
+    """`aws --profile NAME` signs with that profile's key, so the outsider's CLI calls are the outsider's.
+    https://docs.aws.amazon.com/cli/v1/userguide/cli-configure-files.html"""
+    if outsider.profile is None:
+        pytest.skip("profiles are written only on the emulator; on a sandbox configure your own")
+    aws = shutil.which("aws", path=os.path.dirname(os.path.realpath(os.sys.executable))) or "aws"
+    done = subprocess.run([aws, "--profile", outsider.profile, "kms", "list-keys"], capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0
+    assert f"User: {outsider.arn} is not authorized to perform: kms:ListKeys on resource: *" in done.stderr
