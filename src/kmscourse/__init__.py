@@ -77,6 +77,21 @@ def current() -> "Course":
     return _current
 
 
+def _preload() -> None:
+    """Import boto3 and moto's server now, so the notebook's `start()` line only starts things.
+
+    A Python without them still imports kmscourse; start() then explains what to install.
+    """
+    try:
+        import boto3  # noqa: F401
+        import moto.moto_server.werkzeug_app  # noqa: F401
+    except ModuleNotFoundError:
+        pass
+
+
+_preload()
+
+
 def __getattr__(name: str) -> Any:
     """Import `Course` lazily, so `kmscourse` (and its CLI) can explain a missing install instead of crashing."""
     if name == "Course":
