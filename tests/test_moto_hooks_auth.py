@@ -5,6 +5,7 @@ Each test names the module in src/kmscourse/emulator/auth/ that relies on the in
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 
 import pytest
@@ -45,7 +46,8 @@ def test_user_group_and_managed_policy_shapes(course, iam_backend) -> None:
 
 
 def test_assumed_role_sessions(course, iam_backend) -> None:
-    """principals._session: sts_backends[acct]['aws'].assumed_roles holds (access_key_id, arn, role_arn, session_name, policy)."""
+    """principals._session: sts_backends[acct]['aws'].assumed_roles holds (access_key_id, arn, role_arn, session_name,
+    policy, session_token, expiration)."""
     from moto.sts.models import sts_backends
 
     iam = course.client("iam")
@@ -56,6 +58,9 @@ def test_assumed_role_sessions(course, iam_backend) -> None:
     assert key.role_arn == role["Arn"] and key.user_name is None
     (session,) = [s for s in sts_backends[course.account_id]["aws"].assumed_roles if s.access_key_id == creds["AccessKeyId"]]
     assert session.role_arn == role["Arn"] and session.session_name == "s1" and session.policy is None
+    assert session.session_token == creds["SessionToken"]
+    assert session.expiration.tzinfo is None  # naive UTC, which principals._session relies on
+    assert abs(session.expiration.replace(tzinfo=dt.timezone.utc) - creds["Expiration"]) < dt.timedelta(seconds=2)
     assert session.arn == f"arn:aws:sts::{course.account_id}:assumed-role/{role['RoleName']}/s1"
     assert iam_backend.roles[role["RoleId"]].arn == role["Arn"] and isinstance(iam_backend.roles[role["RoleId"]].policies, dict)
 

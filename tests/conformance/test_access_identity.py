@@ -53,24 +53,32 @@ def test_each_cast_member_acts_as_itself(course, colleague, outsider) -> None:
     assert cast.colleague(course) is colleague  # asking again gives the same member
 
 
+def _role(course, made, suffix: str) -> str:
+    """A course role that anyone in the account may assume (removed after the test); returns its ARN."""
+    iam = course.client("iam")
+    name = course.name(suffix)
+    trust = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{course.account_id}:root"}, "Action": "sts:AssumeRole"}]}
+    try:
+        arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust), Tags=course.tags())["Role"]["Arn"]
+    except iam.exceptions.EntityAlreadyExistsException:
+        arn = iam.get_role(RoleName=name)["Role"]["Arn"]
+    made.cleanups.append(lambda: iam.delete_role(RoleName=name))
+    return arn
+
+
 @pytest.mark.behaviour("An assumed-role session acts with the role's permissions")
 def test_assumed_role_session_acts_as_the_role(course, made) -> None:
     """AssumeRole returns temporary credentials; calls made with them are authorised by the role's policies, and
     denials name the assumed-role session ARN. https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use.html and
     https://docs.aws.amazon.com/kms/latest/developerguide/determining-access.html"""
-    iam = course.client("iam")
     name = course.name("access-role")
-    trust = {"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{course.account_id}:root"}, "Action": "sts:AssumeRole"}]}
-    try:
-        role_arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust), Tags=course.tags())["Role"]["Arn"]
-    except iam.exceptions.EntityAlreadyExistsException:
-        role_arn = iam.get_role(RoleName=name)["Role"]["Arn"]
-    made.cleanups.append(lambda: iam.delete_role(RoleName=name))
-    made.cleanups.append(lambda: iam.delete_role_policy(RoleName=name, PolicyName="decrypt-only"))
+    role_arn = _role(course, made, "access-role")
+    iam = course.client("iam")
     key = made.key()
     iam.put_role_policy(RoleName=name, PolicyName="decrypt-only", PolicyDocument=json.dumps({
         "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": key["Arn"]}]}))
+    made.cleanups.append(lambda: iam.delete_role_policy(RoleName=name, PolicyName="decrypt-only"))
     blob = course.client("kms").encrypt(KeyId=key["KeyId"], Plaintext=b"for the role")["CiphertextBlob"]
     creds = eventually(course, lambda: course.client("sts").assume_role(RoleArn=role_arn, RoleSessionName="lesson")["Credentials"])
     session = boto3.Session(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
@@ -80,6 +88,31 @@ def test_assumed_role_session_acts_as_the_role(course, made) -> None:
     session_arn = f"arn:aws:sts::{course.account_id}:assumed-role/{name}/lesson"
     message = refused(lambda: kms.encrypt(KeyId=key["KeyId"], Plaintext=b"x"), "AccessDeniedException")
     assert message == denial(session_arn, "kms:Encrypt", key["Arn"], "because no identity-based policy allows the kms:Encrypt action")
+
+
+@pytest.mark.behaviour("Temporary credentials without their session token are refused")
+def test_temporary_key_needs_its_session_token(course, made) -> None:
+    """Temporary (ASIA...) credentials work only together with the session token STS issued with them.
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_use-resources.html"""
+    role_arn = _role(course, made, "access-token-role")
+    creds = eventually(course, lambda: course.client("sts").assume_role(RoleArn=role_arn, RoleSessionName="no-token")["Credentials"])
+    kms = _client(course, "kms", creds["AccessKeyId"], creds["SecretAccessKey"])
+    refused(kms.list_keys, "UnrecognizedClientException")
+
+
+@pytest.mark.emulator_only("needs the emulator clock")
+@pytest.mark.behaviour("Role session credentials stop working when they expire")
+def test_role_session_expires(course, made) -> None:
+    """Credentials from AssumeRole last DurationSeconds; after that, calls fail with ExpiredTokenException.
+    https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html"""
+    role_arn = _role(course, made, "access-expiry-role")
+    creds = course.client("sts").assume_role(RoleArn=role_arn, RoleSessionName="short", DurationSeconds=900)["Credentials"]
+    session = boto3.Session(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                            aws_session_token=creds["SessionToken"], region_name=course.region)
+    sts = session.client("sts", endpoint_url=course.endpoint_url)
+    assert sts.get_caller_identity()["Arn"].endswith(":assumed-role/" + course.name("access-expiry-role") + "/short")
+    course.advance_clock(hours=0.3)
+    refused(lambda: session.client("kms", endpoint_url=course.endpoint_url).list_keys(), "ExpiredTokenException")
 
 
 @pytest.mark.behaviour("aws --profile runs as that profile's user")

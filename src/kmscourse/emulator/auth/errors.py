@@ -24,6 +24,11 @@ _ERRORS: dict[str, dict[str, tuple[str, str]]] = {
         "s3": ("SignatureDoesNotMatch", "The request signature we calculated does not match the signature you "
                "provided. Check your key and signing method."),
     },
+    "expired-token": {
+        "json": ("ExpiredTokenException", "The security token included in the request is expired"),
+        "query": ("ExpiredToken", "The security token included in the request is expired"),
+        "s3": ("ExpiredToken", "The provided token has expired."),
+    },
     "unsigned": {
         "json": ("MissingAuthenticationTokenException", "Missing Authentication Token"),
         "query": ("MissingAuthenticationToken", "Request is missing Authentication Token"),
@@ -38,7 +43,7 @@ def protocol(service: str) -> str:
 
 
 def refuse(start_response: StartResponse, problem: str, service: str) -> Iterable[bytes]:
-    """Answer an identity problem (`unknown-key`, `bad-signature`, `unsigned`) as `service` would."""
+    """Answer an identity problem (`unknown-key`, `bad-signature`, `expired-token`, `unsigned`) as `service` would."""
     proto = protocol(service)
     code, message = _ERRORS[problem][proto]
     if proto == "json":

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from typing import Any, Callable, Iterable
+from urllib.parse import parse_qs
 
+from .. import clock
 from ..identity import _BOOTSTRAP_KEY
 from ..wsgi import Request, StartResponse, json_error
 from . import errors, gate, principals, sigv4, via_s3
@@ -13,6 +15,19 @@ WSGIApp = Callable[..., Any]
 def _bootstrap(sig: sigv4.Signature) -> bool:
     """The fixed key emulator/identity.py uses to create the learner; it is good for IAM calls only."""
     return sig.service == "iam" and sig.access_key_id == _BOOTSTRAP_KEY[0]
+
+
+def _credential_problem(environ: dict[str, Any], caller: principals.Caller | None) -> str | None:
+    """Unknown key, a role session's key without its own token, or a session past its expiry."""
+    if caller is None:
+        return "unknown-key"
+    if caller.session_token is not None:
+        sent = environ.get("HTTP_X_AMZ_SECURITY_TOKEN") or parse_qs(environ.get("QUERY_STRING", "")).get("X-Amz-Security-Token", [""])[0]
+        if sent != caller.session_token:
+            return "unknown-key"
+        if caller.expires is not None and caller.expires <= clock.now():
+            return "expired-token"
+    return None
 
 
 def authorization(app: WSGIApp) -> WSGIApp:
@@ -38,8 +53,10 @@ def authorization(app: WSGIApp) -> WSGIApp:
             caller = None
         else:
             caller = principals.lookup(sig.access_key_id)
-            if caller is None:
-                return errors.refuse(start_response, "unknown-key", sig.service)
+            problem = _credential_problem(environ, caller)
+            if problem:
+                return errors.refuse(start_response, problem, sig.service)
+            assert caller is not None
             secret = caller.secret
         if not sigv4.verify(environ, sig, secret, body):
             return errors.refuse(start_response, "bad-signature", sig.service)

@@ -1,6 +1,7 @@
 """Who is calling: the IAM user or assumed-role session behind an access key, read from moto's IAM and STS."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,10 @@ class Caller:
     name: str = ""
     session_policy: str | None = None
     _entity: Any = field(default=None, repr=False, compare=False)
+    session_token: str | None = None
+    """For a role session: the token every request must carry."""
+    expires: dt.datetime | None = None
+    """For a role session: when its credentials stop working (compared with the emulator clock)."""
 
     def policy_documents(self) -> list[Any]:
         """The identity-based policy documents in force: inline, attached, and (for users) the groups'."""
@@ -81,7 +86,8 @@ def _session(account: str, key: Any) -> Caller | None:
             role = next((r for r in list(_iam(account).roles.values()) if r.arn == session.role_arn), None)
             return Caller(
                 session.arn, account, session.role_arn, "AssumedRole", key.secret_access_key,
-                session.session_name, session.policy, role,
+                session.session_name, session.policy, role, session.session_token,
+                session.expiration.replace(tzinfo=dt.timezone.utc),  # moto keeps naive UTC
             )
     return None
 
