@@ -1,6 +1,7 @@
 """Every lesson and solution runs green from a fresh kernel, twice in a row; every lab stops at its first exercise."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -21,21 +22,29 @@ def _id(path: Path) -> str:
 
 @pytest.mark.notebook
 @pytest.mark.parametrize("path", LESSONS + SOLUTIONS, ids=_id)
-def test_runs_green_twice_in_a_row(path: Path) -> None:
-    """A fresh kernel runs it without error, and a second fresh kernel does too (same working folder)."""
+def test_runs_green_twice_in_a_row(path: Path, tmp_path: Path) -> None:
+    """A fresh kernel runs it without error, and a second fresh kernel does too, in the same working folder.
+
+    It runs from a copy in a private folder, so nbval's run of the same lesson cannot share its work/ files.
+    """
+    copy = tmp_path / path.parent.name / path.name
+    copy.parent.mkdir()
+    shutil.copy(path, copy)
     for attempt in ("first", "second"):
-        _, outcome = execute(path, extra_env=clean_env())
+        _, outcome = execute(copy, extra_env=clean_env())
         assert not outcome.error, f"{_id(path)} failed on its {attempt} run: {outcome.error}"
 
 
 @pytest.mark.notebook
 @pytest.mark.parametrize("path", LABS, ids=_id)
-def test_lab_stops_at_its_first_exercise(path: Path) -> None:
+def test_lab_stops_at_its_first_exercise(path: Path, tmp_path: Path) -> None:
     """Run unmodified, a lab raises NotImplementedError in its first exercise cell, and nothing fails before it."""
     source = nbformat.read(path, as_version=4)
+    copy = tmp_path / path.name
+    shutil.copy(path, copy)
     code = [i for i, c in enumerate(source.cells) if c.cell_type == "code"]
     first = next(i for i in code if "raise NotImplementedError" in source.cells[i].source)
-    nb, outcome = execute(path, extra_env=clean_env())
+    nb, outcome = execute(copy, extra_env=clean_env())
     assert "NotImplementedError" in outcome.error, f"expected NotImplementedError, got: {outcome.error or 'no error'}"
     errors = [i for i in code if any(o.get("output_type") == "error" for o in nb.cells[i].get("outputs", []))]
     assert errors == [first], f"the first error should be in cell {first} (the first exercise), not {errors}"

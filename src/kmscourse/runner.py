@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +40,8 @@ def execute(path: Path, out: Path | None = None, extra_env: dict[str, str] | Non
     started = time.perf_counter()
     error = ""
     try:
-        client.execute(env=env)
+        # The kernel's own stderr holds only transport warnings; cell errors arrive through the protocol.
+        client.execute(env=env, stderr=subprocess.DEVNULL)
     except CellExecutionError as exc:
         error = _last_line(str(exc))
     except Exception as exc:  # a dead kernel or timeout: report it as the notebook's failure
