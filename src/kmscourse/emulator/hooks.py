@@ -13,9 +13,10 @@ def install() -> None:
     with _lock:
         if _installed:
             return
-        from . import cfn_kms, deletion, rotation, s3_policy
+        from . import cfn_kms, deletion, encryption_context, rotation, s3_policy
 
         deletion.install()
+        encryption_context.install()
         rotation.install()
         cfn_kms.install()
         s3_policy.install()

@@ -12,7 +12,7 @@ from typing import Any, Iterable
 from . import deletion, hooks, rotation
 from .kms_errors import ciphertext_key, incorrect_key, invalid_signature
 from .kms_identifiers import ANY_IDENTIFIER, is_alias, kms_backend, not_found_message, resolve
-from .kms_state import refusal
+from .kms_state import refusal, usage_refusal
 from .kms_validation import KmsRequestError, input_shape, parse_body, validate
 from .wsgi import Request, Response, StartResponse, WSGIApp, call, json_error
 
@@ -50,6 +50,9 @@ def kms_semantics(app: WSGIApp) -> WSGIApp:
             response = _handle(app, request, request.kms_operation or "")
         except KmsRequestError as error:
             return json_error(start_response, error.code, error.message)
+        except Exception:  # moto raised past its own error handling: answer, never hang the learner in retries
+            log.exception("moto failed on %s", request.kms_operation)
+            response = Response("500 Internal Server Error", [], b"")
         if response.status_code >= 500:
             log.warning("moto failed on %s: %s", request.kms_operation, response.body[:500])
             response = Response(
@@ -71,7 +74,11 @@ def _handle(app: WSGIApp, request: Request, op: str) -> Response:
     backend = kms_backend(request)
     shape = input_shape(op)
     members = shape.members if shape is not None else {}
+    # AWS ignores unknown members and treats null as absent; moto trips over both.
+    params = {name: value for name, value in params.items() if name in members and value is not None}
     key = None
+    if op == "CreateKey":
+        params.setdefault("KeyUsage", "ENCRYPT_DECRYPT")  # AWS's default, which DescribeKey then reports
     param = _KEY_PARAM.get(op, "KeyId")
     if op in ("CreateAlias", "UpdateAlias") and str(params.get("AliasName", "")).startswith("alias/aws/"):
         raise KmsRequestError("NotAuthorizedException", "Alias names that begin with alias/aws/ are reserved for AWS managed keys.")
@@ -96,6 +103,8 @@ def _handle(app: WSGIApp, request: Request, op: str) -> Response:
         if not is_alias(identifier):
             params[param] = key.id  # moto 500s on key ARNs in several management operations
         _refuse_if_state_forbids(key, op)
+    if op == "RetireGrant" and not params.get("GrantToken") and not (params.get("KeyId") and params.get("GrantId")):
+        raise KmsRequestError("ValidationException", "Identify the grant by GrantToken, or by KeyId and GrantId.")
     if op == "ScheduleKeyDeletion":
         deletion.check_window(params)
     if op in ("EnableKeyRotation", "RotateKeyOnDemand") and key is not None:
@@ -111,7 +120,7 @@ def _handle(app: WSGIApp, request: Request, op: str) -> Response:
 
 
 def _refuse_if_state_forbids(key: Any, op: str) -> None:
-    found = refusal(key, op)
+    found = refusal(key, op) or usage_refusal(key, op)
     if found:
         raise KmsRequestError(*found)
 

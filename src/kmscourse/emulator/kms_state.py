@@ -33,3 +33,20 @@ def refusal(key: "Key", operation: str) -> tuple[str, str] | None:
     if state == "PendingDeletion" and (operation in CRYPTOGRAPHIC or operation in REFUSED_WHEN_PENDING):
         return "KMSInvalidStateException", f"{key.arn} is pending deletion."
     return None
+
+
+# What each key usage allows; AWS refuses the rest with InvalidKeyUsageException.
+_USAGE = {
+    "Encrypt": "ENCRYPT_DECRYPT", "Decrypt": "ENCRYPT_DECRYPT", "ReEncrypt": "ENCRYPT_DECRYPT",
+    "GenerateDataKey": "ENCRYPT_DECRYPT", "GenerateDataKeyWithoutPlaintext": "ENCRYPT_DECRYPT",
+    "Sign": "SIGN_VERIFY", "Verify": "SIGN_VERIFY", "GenerateMac": "GENERATE_VERIFY_MAC", "VerifyMac": "GENERATE_VERIFY_MAC",
+}
+
+
+def usage_refusal(key: "Key", operation: str) -> tuple[str, str] | None:
+    """InvalidKeyUsageException when the key's KeyUsage does not allow the operation, else None."""
+    wanted = _USAGE.get(operation)
+    usage = key.key_usage or "ENCRYPT_DECRYPT"  # moto leaves it None when CreateKey did not say
+    if wanted is None or usage == wanted:
+        return None
+    return "InvalidKeyUsageException", f"{key.arn} key usage is {usage} which is not valid for {operation}."

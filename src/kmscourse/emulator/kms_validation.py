@@ -50,13 +50,20 @@ def parse_body(body: bytes) -> dict[str, Any]:
     return value
 
 
+# Members the API reference calls required although the model marks them optional.
+DOCUMENTED_REQUIRED = {"GenerateRandom": ("NumberOfBytes",)}
+
+
 def validate(operation: str, params: dict[str, Any]) -> None:
     """Raise KmsRequestError as AWS would for this operation's parameters; return when they are acceptable."""
     shape = input_shape(operation)
     if shape is None:
         raise KmsRequestError("UnknownOperationException", "")
     _check_types(shape, params, "")
-    errors: list[str] = []
+    errors: list[str] = [
+        f"Value null at '{_wire_name(name)}' failed to satisfy constraint: Member must not be null"
+        for name in DOCUMENTED_REQUIRED.get(operation, ()) if params.get(name) is None
+    ]
     _check_constraints(shape, params, "", errors)
     if errors:
         count = len(errors)
