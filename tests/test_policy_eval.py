@@ -249,3 +249,23 @@ def test_retire_rights() -> None:
     g.operations.append("RetireGrant")
     assert grants.may_retire(g, FakeCaller([]))
     assert grants.invalid_operations(["Decrypt", "Bogus"]) == ["Bogus"]
+
+
+# --- robustness -------------------------------------------------------------------------------------------------
+
+_JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=6,
+)
+_PARAMS = st.sampled_from(["KeyId", "CiphertextBlob", "EncryptionContext", "Operations", "GrantId", "GrantToken",
+                           "Policy", "AliasName", "TargetKeyId", "DestinationKeyId", "BypassPolicyLockoutSafetyCheck"])
+
+
+@given(st.sampled_from(["Encrypt", "Decrypt", "ReEncrypt", "CreateGrant", "RetireGrant", "PutKeyPolicy", "CreateKey",
+                        "UpdateAlias", "DescribeKey", "ListKeys"]),
+       st.dictionaries(_PARAMS, _JSONISH, max_size=5))
+def test_malformed_requests_never_crash_the_gate(operation: str, body: dict) -> None:
+    from kmscourse.emulator.auth import gate
+
+    gate.authorize(FakeCaller([]), operation, body, "us-west-2")

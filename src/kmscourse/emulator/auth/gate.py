@@ -19,6 +19,7 @@ class Refusal:
 
 def authorize(caller: Caller, operation: str, body: dict[str, Any], region: str, via_service: str | None = None) -> Refusal | None:
     """None when the caller may make this KMS call, else the refusal; `via_service` marks calls a service makes for the caller."""
+    body = operations.clean(body)
     if operation == "RetireGrant":
         return _retire(caller, body, region)
     if operation == "CreateGrant":

@@ -23,6 +23,28 @@ _IAM_ONLY = {
 _ALIAS_OPERATIONS = {"CreateAlias": "TargetKeyId", "UpdateAlias": "TargetKeyId", "DeleteAlias": None}
 
 
+_CONTEXTS = ("EncryptionContext", "SourceEncryptionContext", "DestinationEncryptionContext")
+
+
+def clean(body: dict[str, Any]) -> dict[str, Any]:
+    """The request parameters with wrongly typed values dropped, so malformed input reaches moto's validation."""
+    found: dict[str, Any] = {}
+    for name, value in body.items():
+        if name in _CONTEXTS:
+            ok = isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
+        elif name == "Operations":
+            ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        elif name == "Policy":
+            ok = isinstance(value, (str, dict))
+        elif name == "BypassPolicyLockoutSafetyCheck" or name == "MultiRegion":
+            ok = isinstance(value, bool)
+        else:
+            ok = isinstance(value, str) or name in ("Constraints", "GrantTokens", "Tags")
+        if ok:
+            found[name] = value
+    return found
+
+
 def kms_backend(account: str, region: str) -> Any:
     """moto's KMS backend for an account and region."""
     from moto.kms.models import kms_backends
