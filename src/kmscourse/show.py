@@ -17,8 +17,12 @@ class Refusal:
 
 
 @contextmanager
-def expect_error(*codes: str) -> Iterator[Refusal]:
-    """Run a block that must be refused with one of `codes`; print the refusal, and fail loudly if it succeeds."""
+def expect_error(*codes: str, max_message: int | None = None) -> Iterator[Refusal]:
+    """Run a block that must be refused with one of `codes`; print the refusal, and fail loudly if it succeeds.
+
+    max_message: print at most this many characters of the error message (None prints it all), for
+    messages that echo a large request back.
+    """
     refusal = Refusal()
     try:
         yield refusal
@@ -29,10 +33,28 @@ def expect_error(*codes: str) -> Iterator[Refusal]:
             raise CourseError(
                 f"Expected AWS to refuse with {' or '.join(codes)}, but it said {refusal.code}: {refusal.message}"
             ) from None
-        print(f"Refused, as expected: {refusal.code}: {refusal.message}")
+        shown = refusal.message
+        if max_message is not None and len(shown) > max_message:
+            shown = f"{shown[:max_message]}... ({len(shown) - max_message} more characters)"
+        print(f"Refused, as expected: {refusal.code}: {shown}")
         return
     raise CourseError(
         f"This call was expected to fail with {' or '.join(codes) or 'an error'}, but it succeeded; "
+        "the demonstration did not show what it claims, so the lesson stops here."
+    )
+
+
+@contextmanager
+def expect_exception(*types: type[BaseException]) -> Iterator[None]:
+    """Like `expect_error`, for a local check that must fail (AES-GCM's InvalidTag, ...): print it, or stop loudly."""
+    names = " or ".join(t.__name__ for t in types)
+    try:
+        yield
+    except types as exc:
+        print(f"Refused, as expected: {type(exc).__name__}{': ' + str(exc) if str(exc) else ''}")
+        return
+    raise CourseError(
+        f"This step was expected to fail with {names}, but it succeeded; "
         "the demonstration did not show what it claims, so the lesson stops here."
     )
 

@@ -1,0 +1,101 @@
+"""Envelope encryption by hand (lesson 04): a KMS data key, AES-GCM on this machine, and one stored envelope.
+
+The envelope is a small JSON document holding the *encrypted* data key, the nonce and the ciphertext.
+The encryption context is not stored: whoever decrypts must state it, and KMS and AES-GCM both check it.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import os
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from botocore.exceptions import ClientError
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from .course import Course
+from .errors import CourseError
+
+FORMAT = "kmscourse-envelope/1"
+"""The `format` field of every envelope this module writes."""
+
+NONCE_BYTES = 12
+"""AES-GCM's standard nonce length; a nonce must never repeat under the same data key."""
+
+FIELDS = ("encrypted_data_key", "nonce", "ciphertext")
+"""The binary fields of an envelope, stored as base64 text."""
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """What is stored: the data key as KMS encrypted it, the nonce, the AES-GCM ciphertext (with its tag)."""
+
+    encrypted_data_key: bytes
+    nonce: bytes
+    ciphertext: bytes
+    key_id: str = ""
+    """The ARN of the KMS key that encrypted the data key (informational; KMS reads it from the blob anyway)."""
+
+
+def aad(context: Mapping[str, str]) -> bytes:
+    """The encryption context as AES-GCM associated data: canonical JSON, keys sorted."""
+    return json.dumps(dict(context), sort_keys=True, separators=(",", ":")).encode()
+
+
+def pack(envelope: Envelope) -> bytes:
+    """The envelope as the JSON bytes you store next to (or instead of) the file."""
+    doc: dict[str, Any] = {"format": FORMAT, "key_id": envelope.key_id}
+    doc.update({name: base64.b64encode(getattr(envelope, name)).decode() for name in FIELDS})
+    return json.dumps(doc, indent=1).encode()
+
+
+def unpack(blob: bytes) -> Envelope:
+    """Read an envelope written by `pack`; a blob in another shape is explained in one sentence."""
+    try:
+        doc = json.loads(blob)
+        return Envelope(*(base64.b64decode(doc[name], validate=True) for name in FIELDS), key_id=doc.get("key_id", ""))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise CourseError(
+            f"This is not an envelope written by kmscourse.envelope.pack ({type(exc).__name__}: {exc}); "
+            "build it with pack(Envelope(encrypted_data_key, nonce, ciphertext))."
+        ) from None
+
+
+def encrypt(kms: Any, key_id: str, plaintext: bytes, context: Mapping[str, str]) -> bytes:
+    """Envelope-encrypt: ask KMS for a data key, encrypt locally with AES-GCM, keep only the encrypted key."""
+    data_key = kms.generate_data_key(KeyId=key_id, KeySpec="AES_256", EncryptionContext=dict(context))
+    nonce = os.urandom(NONCE_BYTES)
+    ciphertext = AESGCM(data_key["Plaintext"]).encrypt(nonce, plaintext, aad(context))
+    return pack(Envelope(data_key["CiphertextBlob"], nonce, ciphertext, data_key["KeyId"]))
+
+
+def decrypt(kms: Any, blob: bytes, context: Mapping[str, str], key_id: str | None = None) -> bytes:
+    """Open an envelope: KMS decrypts the data key (checking the context), then AES-GCM decrypts the data."""
+    envelope = unpack(blob)
+    extra = {"KeyId": key_id} if key_id else {}
+    data_key = kms.decrypt(CiphertextBlob=envelope.encrypted_data_key, EncryptionContext=dict(context), **extra)
+    return AESGCM(data_key["Plaintext"]).decrypt(envelope.nonce, envelope.ciphertext, aad(context))
+
+
+def ensure_other_key(course: Course) -> str:
+    """A second KMS key, `alias/kmscourse-<learner>-other`, created once and reused; returns its key ARN."""
+    kms = course.client("kms")
+    alias = f"alias/{course.name('other')}"
+    try:
+        return str(kms.describe_key(KeyId=alias)["KeyMetadata"]["Arn"])
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] != "NotFoundException":
+            raise
+    key = kms.create_key(Description="kmscourse: a second key, to show data keys are tied to theirs",
+                         Tags=course.tags("TagKey", "TagValue"))["KeyMetadata"]
+    kms.create_alias(AliasName=alias, TargetKeyId=key["KeyId"])
+    return str(key["Arn"])
+
+
+def esdk_key_provider(course: Course, key_arn: str) -> Any:
+    """An AWS Encryption SDK KMS master key provider for `key_arn`, on the course's connection and credentials."""
+    import aws_encryption_sdk
+
+    botocore_session = course.session._session  # boto3 keeps its botocore session here; the SDK wants that one
+    return aws_encryption_sdk.StrictAwsKmsMasterKeyProvider(key_ids=[key_arn], botocore_session=botocore_session)
