@@ -62,7 +62,9 @@ def test_assumed_role_sessions(course, iam_backend) -> None:
     assert session.expiration.tzinfo is None  # naive UTC, which principals._session relies on
     assert abs(session.expiration.replace(tzinfo=dt.timezone.utc) - creds["Expiration"]) < dt.timedelta(seconds=2)
     assert session.arn == f"arn:aws:sts::{course.account_id}:assumed-role/{role['RoleName']}/s1"
-    assert iam_backend.roles[role["RoleId"]].arn == role["Arn"] and isinstance(iam_backend.roles[role["RoleId"]].policies, dict)
+    stored = iam_backend.roles[role["RoleId"]]
+    assert stored.arn == role["Arn"] and isinstance(stored.policies, dict)
+    assert json.loads(stored.assume_role_policy_document) == trust  # assume_role.refusal evaluates it as given
 
 
 def test_kms_key_fields(course) -> None:

@@ -125,3 +125,27 @@ def test_cli_profile_acts_as_the_member(course, outsider) -> None:
     done = subprocess.run([aws, "--profile", outsider.profile, "kms", "list-keys"], capture_output=True, text=True, timeout=60)
     assert done.returncode != 0
     assert f"User: {outsider.arn} is not authorized to perform: kms:ListKeys on resource: *" in done.stderr
+
+
+@pytest.mark.behaviour("AssumeRole needs the role's trust policy (and IAM, for an account principal)")
+def test_assume_role_follows_the_trust_policy(course, made, outsider) -> None:
+    """A role can be assumed only when its trust policy allows the caller: a trust policy naming the account leaves
+    the decision to the caller's IAM policies (the outsider has none), one naming the user allows it directly, and a
+    role that does not exist cannot be assumed. https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_manage-assume.html"""
+    account_trusted = _role(course, made, "access-trust-account")
+    sts = outsider.client("sts")
+    message = eventually(course, lambda: refused(lambda: sts.assume_role(RoleArn=account_trusted, RoleSessionName="try"), "AccessDenied"))
+    assert message.startswith(f"User: {outsider.arn} is not authorized to perform: sts:AssumeRole on resource: {account_trusted}")
+    iam = course.client("iam")
+    name = course.name("access-trust-user")
+    trust = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": outsider.arn}, "Action": "sts:AssumeRole"}]}
+    try:
+        user_trusted = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust), Tags=course.tags())["Role"]["Arn"]
+    except iam.exceptions.EntityAlreadyExistsException:
+        user_trusted = iam.get_role(RoleName=name)["Role"]["Arn"]
+    made.cleanups.append(lambda: iam.delete_role(RoleName=name))
+    creds = eventually(course, lambda: sts.assume_role(RoleArn=user_trusted, RoleSessionName="ok")["Credentials"])
+    assert creds["AccessKeyId"].startswith("ASIA")
+    ghost = f"arn:aws:iam::{course.account_id}:role/{made.unique('ghost')}"
+    refused(lambda: course.client("sts").assume_role(RoleArn=ghost, RoleSessionName="none"), "AccessDenied")

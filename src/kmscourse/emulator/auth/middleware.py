@@ -7,7 +7,7 @@ from urllib.parse import parse_qs
 from .. import clock
 from ..identity import _BOOTSTRAP_KEY
 from ..wsgi import Request, StartResponse, json_error
-from . import errors, gate, principals, sigv4, via_s3
+from . import assume_role, errors, gate, principals, sigv4, via_s3
 
 WSGIApp = Callable[..., Any]
 
@@ -60,6 +60,10 @@ def authorization(app: WSGIApp) -> WSGIApp:
             secret = caller.secret
         if not sigv4.verify(environ, sig, secret, body):
             return errors.refuse(start_response, "bad-signature", sig.service)
+        if sig.service == "sts" and caller is not None:
+            message = assume_role.refusal(caller, body(), sig.region)
+            if message is not None:
+                return errors.query_error(start_response, "AccessDenied", message)
         if is_kms and caller is not None:
             body()
             assert request is not None

@@ -83,13 +83,21 @@ def _session(account: str, key: Any) -> Caller | None:
 
     for session in list(sts_backends[account][PARTITION].assumed_roles):
         if session.access_key_id == key.access_key_id:
-            role = next((r for r in list(_iam(account).roles.values()) if r.arn == session.role_arn), None)
+            role = role_by_arn(session.role_arn)
             return Caller(
                 session.arn, account, session.role_arn, "AssumedRole", key.secret_access_key,
                 session.session_name, session.policy, role, session.session_token,
                 session.expiration.replace(tzinfo=dt.timezone.utc),  # moto keeps naive UTC
             )
     return None
+
+
+def role_by_arn(arn: str) -> Any:
+    """moto's Role with this ARN, or None."""
+    match = re.match(r"^arn:aws:iam::(\d{12}):role/", arn)
+    if not match:
+        return None
+    return next((r for r in list(_iam(match.group(1)).roles.values()) if r.arn == arn), None)
 
 
 def account_of(principal: str) -> str | None:
