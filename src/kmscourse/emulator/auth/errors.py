@@ -37,9 +37,13 @@ _ERRORS: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
+_QUERY = {"iam", "sts", "cloudformation", "sns", "ec2", "rds", "autoscaling", "elasticloadbalancing", "monitoring"}
+"""Signing names of services that answer in the query protocol's XML (the course uses iam, sts, cloudformation)."""
+
+
 def protocol(service: str) -> str:
     """The error protocol of a service, by its SigV4 signing name."""
-    return {"s3": "s3", "iam": "query", "sts": "query"}.get(service, "json")
+    return "s3" if service == "s3" else "query" if service in _QUERY else "json"
 
 
 def refuse(start_response: StartResponse, problem: str, service: str) -> Iterable[bytes]:
