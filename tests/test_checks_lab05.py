@@ -1,0 +1,104 @@
+"""Lab 05's check: it reads the bucket's settings and uploads for real; each common mistake gets its own hint."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kmscourse import buckets, envelope, prereqs
+from kmscourse.checks import lab05
+
+
+@pytest.fixture(autouse=True)
+def lenient(monkeypatch):
+    monkeypatch.setenv("KMSCOURSE_CHECKS_STRICT", "0")
+
+
+@pytest.fixture(scope="module")
+def key(course):
+    return prereqs.ensure_course_key(course)
+
+
+def _default(course, bucket, key_id="alias/kmscourse-learner-key", bucket_key=True, algorithm="aws:kms"):
+    default = {"SSEAlgorithm": algorithm}
+    if key_id:
+        default["KMSMasterKeyID"] = key_id
+    course.client("s3").put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={
+        "Rules": [{"ApplyServerSideEncryptionByDefault": default, "BucketKeyEnabled": bucket_key}]})
+
+
+def _policy(course, bucket, condition):
+    course.client("s3").put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{bucket}/*",
+        "Condition": condition}]}))
+
+
+def _deny_other_keys(value):
+    return {"StringNotEquals": {"s3:x-amz-server-side-encryption-aws-kms-key-id": value}}
+
+
+@pytest.fixture
+def bucket(course, key, request):
+    name = buckets.ensure_bucket(course, f"t05-{request.node.name[5:20].replace('_', '-')}")
+    yield name
+    buckets.delete_bucket(course, name.removeprefix(course.prefix).rsplit("-", 1)[0])
+
+
+def test_right_answer_passes_and_leaves_no_probe_behind(course, key, bucket) -> None:
+    _default(course, bucket)
+    _policy(course, bucket, _deny_other_keys(key.key_arn))
+    result = lab05.check(course, bucket)
+    assert result.passed, str(result)
+    assert len(result.items) == 7
+    assert "Contents" not in course.client("s3").list_objects_v2(Bucket=bucket)
+
+
+def test_a_new_bucket_fails_with_one_hint_per_missing_setting(course, key, bucket) -> None:
+    assert lab05.check(course, bucket).hints() == [
+        "the bucket's default SSEAlgorithm is 'AES256'; set 'aws:kms' with put_bucket_encryption.",
+        "BucketKeyEnabled is False; set it to True in the same rule, to cut KMS requests.",
+        "get_bucket_policy says NoSuchBucketPolicy; attach one with put_bucket_policy.",
+    ]
+
+
+def test_wrong_key_alias_in_default_encryption(course, key, bucket) -> None:
+    envelope.ensure_other_key(course)
+    other = f"alias/{course.name('other')}"
+    _default(course, bucket, key_id=other)
+    _policy(course, bucket, _deny_other_keys(key.key_arn))
+    assert lab05.check(course, bucket).hints() == [
+        f"KMSMasterKeyID is '{other}', which is not the course key; use '{key.alias}' or {key.key_arn}."
+    ]
+
+
+def test_default_without_a_key_means_aws_s3(course, key, bucket) -> None:
+    _default(course, bucket, key_id=None, bucket_key=False)
+    _policy(course, bucket, _deny_other_keys(key.key_arn))
+    assert lab05.check(course, bucket).hints() == [
+        f"no KMSMasterKeyID is set, so S3 would use the AWS managed key aws/s3; set it to '{key.alias}'.",
+        "BucketKeyEnabled is False; set it to True in the same rule, to cut KMS requests.",
+    ]
+
+
+def test_policy_naming_the_alias_refuses_even_the_course_key(course, key, bucket) -> None:
+    _default(course, bucket)
+    _policy(course, bucket, _deny_other_keys(key.alias))
+    assert lab05.check(course, bucket).hints() == [
+        f"an upload with ServerSideEncryption='aws:kms' and SSEKMSKeyId={key.key_arn} was refused (AccessDenied); "
+        f"your policy compares the key id with ['{key.alias}'], but S3 compares it as sent: write the key ARN."
+    ]
+
+
+def test_policy_that_only_requires_sse_kms_lets_aws_s3_through(course, key, bucket) -> None:
+    _default(course, bucket)
+    _policy(course, bucket, {"StringNotEquals": {"s3:x-amz-server-side-encryption": "aws:kms"}})
+    assert lab05.check(course, bucket).hints() == [
+        "S3 accepted an upload with SSE-KMS with the AWS managed key aws/s3; add a Deny on s3:PutObject when "
+        f"s3:x-amz-server-side-encryption-aws-kms-key-id is not {key.key_arn}."
+    ]
+
+
+def test_bucket_that_is_not_a_course_bucket(course, key) -> None:
+    assert lab05.check(course, {"Bucket": "x"}).hints() == [
+        "bucket is {'Bucket': 'x'}; use the name buckets.ensure_bucket(course, ...) returned (it starts with kmscourse-learner-)."
+    ]
