@@ -1,0 +1,21 @@
+"""What the emulator reproduces of AWS, as recorded from the conformance suite (data/fidelity.json)."""
+from __future__ import annotations
+
+import json
+from importlib.resources import files
+from typing import Any
+
+
+def rows() -> list[dict[str, Any]]:
+    """The fidelity rows: behaviour, emulator (reproduced / not reproduced), AWS doc, and for gaps what AWS does."""
+    data = json.loads(files("kmscourse").joinpath("data/fidelity.json").read_text())
+    return list(data["rows"])
+
+
+def markdown_table() -> str:
+    """The fidelity table in markdown, for notebook 00 and the docs."""
+    lines = ["| Behaviour | Emulator | AWS doc |", "|---|---|---|"]
+    for row in rows():
+        behaviour = row["behaviour"] + (f" (AWS: {row['aws']})" if row.get("aws") else "")
+        lines.append(f"| {behaviour.replace('|', '/')} | {row['emulator']} | {row['aws_doc']} |")
+    return "\n".join(lines) + "\n"

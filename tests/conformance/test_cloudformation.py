@@ -1,0 +1,186 @@
+"""AWS::KMS::Key in CloudFormation: policies as objects, tags, updates, and what deleting the stack does."""
+from __future__ import annotations
+
+import json
+from typing import Any, Iterator
+
+import pytest
+import yaml
+
+from conftest import Resources, backend_now
+
+import datetime as dt
+
+YAML_TEMPLATE = """
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Learner: {Type: String}
+  AliasName: {Type: String}
+  Description: {Type: String, Default: first}
+  Enabled: {Type: String, Default: "true"}
+  Rotation: {Type: String, Default: "false"}
+Resources:
+  Key:
+    Type: AWS::KMS::Key
+    Properties:
+      Description: !Ref Description
+      Enabled: !Ref Enabled
+      EnableKeyRotation: !Ref Rotation
+      PendingWindowInDays: 7
+      KeyPolicy:
+        Version: "2012-10-17"
+        Statement:
+          - Sid: Enable IAM User Permissions
+            Effect: Allow
+            Principal: {AWS: !Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}
+            Action: "kms:*"
+            Resource: "*"
+      Tags:
+        - {Key: "kmscourse:learner", Value: !Ref Learner}
+  DefaultWindowKey:
+    Type: AWS::KMS::Key
+    Properties:
+      Description: default window
+      KeyPolicy:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: {AWS: !Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}
+            Action: "kms:*"
+            Resource: "*"
+      Tags:
+        - {Key: "kmscourse:learner", Value: !Ref Learner}
+  Alias:
+    Type: AWS::KMS::Alias
+    Properties:
+      AliasName: !Ref AliasName
+      TargetKeyId: !Ref Key
+Outputs:
+  KeyId: {Value: !Ref Key}
+  DefaultWindowKeyId: {Value: !Ref DefaultWindowKey}
+"""
+
+
+class _Loader(yaml.SafeLoader):
+    """Reads CloudFormation's short-form tags (!Ref, !Sub) as their long forms."""
+
+
+for _tag, _name in (("!Ref", "Ref"), ("!Sub", "Fn::Sub")):
+    _Loader.add_constructor(_tag, lambda loader, node, name=_name: {name: loader.construct_scalar(node)})
+
+
+class Stack:
+    """One test stack, deleted (if still there) afterwards."""
+
+    def __init__(self, course: Any, made: Resources, body: str) -> None:
+        self.cfn = course.client("cloudformation")
+        self.name = made.unique("stack")
+        self.alias = "alias/" + made.unique("cfn")
+        self.body = body
+        self.learner = course.learner
+        self.deleted = False
+
+    def params(self, **extra: str) -> list[dict[str, str]]:
+        values = {"Learner": self.learner, "AliasName": self.alias, **extra}
+        return [{"ParameterKey": k, "ParameterValue": v} for k, v in values.items()]
+
+    def create(self) -> dict[str, str]:
+        self.cfn.create_stack(StackName=self.name, TemplateBody=self.body, Parameters=self.params(),
+                              Tags=[{"Key": "kmscourse:learner", "Value": self.learner}])
+        self.cfn.get_waiter("stack_create_complete").wait(StackName=self.name, WaiterConfig={"Delay": 2})
+        return self.outputs()
+
+    def update(self, **values: str) -> dict[str, str]:
+        self.cfn.update_stack(StackName=self.name, TemplateBody=self.body, Parameters=self.params(**values))
+        self.cfn.get_waiter("stack_update_complete").wait(StackName=self.name, WaiterConfig={"Delay": 2})
+        return self.outputs()
+
+    def outputs(self) -> dict[str, str]:
+        stack = self.cfn.describe_stacks(StackName=self.name)["Stacks"][0]
+        return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+
+    def delete(self) -> None:
+        self.cfn.delete_stack(StackName=self.name)
+        self.cfn.get_waiter("stack_delete_complete").wait(StackName=self.name, WaiterConfig={"Delay": 2})
+        self.deleted = True
+
+
+@pytest.fixture
+def stack(course: Any, made: Resources) -> Iterator[Stack]:
+    """A stack built from the YAML template (deletion schedules its keys' deletion, which is the cleanup)."""
+    built = Stack(course, made, YAML_TEMPLATE)
+    yield built
+    if not built.deleted:
+        built.delete()
+
+
+def _root_policy(course: Any) -> dict[str, Any]:
+    return {"Version": "2012-10-17", "Statement": [{
+        "Sid": "Enable IAM User Permissions", "Effect": "Allow",
+        "Principal": {"AWS": f"arn:aws:iam::{course.account_id}:root"}, "Action": "kms:*", "Resource": "*"}]}
+
+
+@pytest.mark.behaviour("CloudFormation key with a YAML KeyPolicy object and Tags")
+def test_yaml_policy_object_and_tags(course: Any, kms: Any, stack: Stack) -> None:
+    """KeyPolicy is a JSON object (written in YAML or JSON in the template), and Tags are applied to the key.
+
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kms-key.html
+    """
+    key_id = stack.create()["KeyId"]
+    meta = kms.describe_key(KeyId=key_id)["KeyMetadata"]
+    assert meta["KeyState"] == "Enabled" and meta["Description"] == "first"
+    policy = json.loads(kms.get_key_policy(KeyId=key_id, PolicyName="default")["Policy"])
+    assert policy["Statement"][0]["Principal"]["AWS"] == _root_policy(course)["Statement"][0]["Principal"]["AWS"]
+    tags = kms.list_resource_tags(KeyId=key_id)["Tags"]
+    assert {"TagKey": "kmscourse:learner", "TagValue": course.learner} in tags
+    assert kms.encrypt(KeyId=stack.alias, Plaintext=b"cfn")["KeyId"] == meta["Arn"]
+
+
+@pytest.mark.behaviour("CloudFormation key from a JSON template with a KeyPolicy object")
+def test_json_template(course: Any, kms: Any, made: Resources) -> None:
+    """A JSON template's KeyPolicy object is stored as the key policy.
+
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kms-key.html
+    """
+    template = yaml.load(YAML_TEMPLATE, Loader=_Loader)
+    json_stack = Stack(course, made, json.dumps(template))
+    try:
+        key_id = json_stack.create()["KeyId"]
+        policy = json.loads(kms.get_key_policy(KeyId=key_id, PolicyName="default")["Policy"])
+        assert policy["Statement"][0]["Action"] == "kms:*"
+    finally:
+        json_stack.delete()
+
+
+@pytest.mark.behaviour("Deleting the stack schedules key deletion (PendingWindowInDays, default 30) and removes its alias")
+def test_delete_stack_schedules_deletion(course: Any, kms: Any, stack: Stack) -> None:
+    """Stack deletion puts the key in PendingDeletion for PendingWindowInDays (default 30); the alias is deleted.
+
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kms-key.html
+    """
+    outputs = stack.create()
+    stack.delete()
+    now = backend_now(course)
+    key = kms.describe_key(KeyId=outputs["KeyId"])["KeyMetadata"]
+    default = kms.describe_key(KeyId=outputs["DefaultWindowKeyId"])["KeyMetadata"]
+    assert key["KeyState"] == default["KeyState"] == "PendingDeletion"
+    assert dt.timedelta(days=6, hours=23) < key["DeletionDate"] - now <= dt.timedelta(days=7, minutes=10)
+    assert dt.timedelta(days=29, hours=23) < default["DeletionDate"] - now <= dt.timedelta(days=30, minutes=10)
+    assert stack.alias not in [a["AliasName"] for a in kms.list_aliases(KeyId=outputs["KeyId"])["Aliases"]]
+
+
+@pytest.mark.behaviour("Stack update changes Description, Enabled and EnableKeyRotation")
+def test_update_in_place(kms: Any, stack: Stack) -> None:
+    """Updating Description, Enabled or EnableKeyRotation changes the existing key (no replacement).
+
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kms-key.html
+    """
+    key_id = stack.create()["KeyId"]
+    assert stack.update(Description="second", Enabled="false", Rotation="true")["KeyId"] == key_id
+    meta = kms.describe_key(KeyId=key_id)["KeyMetadata"]
+    assert meta["Description"] == "second"
+    assert meta["KeyState"] == "Disabled"
+    assert kms.get_key_rotation_status(KeyId=key_id)["KeyRotationEnabled"] is True
+    stack.update(Description="second", Enabled="true", Rotation="false")
+    assert kms.describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"] == "Enabled"
+    assert kms.get_key_rotation_status(KeyId=key_id)["KeyRotationEnabled"] is False
