@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from access_support import denial, eventually, outsider, refused  # noqa: F401  (fixtures)
+from access_support import denial, eventually, me, outsider, refused  # noqa: F401  (fixtures)
 
 
 def _grant(course, key_id: str, grantee: str, operations: list[str], **extra) -> dict:
@@ -62,7 +62,7 @@ def test_retire_grant(course, made, outsider) -> None:
     by_grantee = _grant(course, key["KeyId"], outsider.arn, ["Encrypt", "RetireGrant"])
     eventually(course, lambda: kms.encrypt(KeyId=key["KeyId"], Plaintext=b"x", GrantTokens=[by_grantee["GrantToken"]]))
     kms.retire_grant(KeyId=key["Arn"], GrantId=by_grantee["GrantId"])
-    by_retirer = _grant(course, key["KeyId"], course.identity_arn, ["Decrypt"], RetiringPrincipal=outsider.arn)
+    by_retirer = _grant(course, key["KeyId"], me(course), ["Decrypt"], RetiringPrincipal=outsider.arn)
     kms.retire_grant(GrantToken=by_retirer["GrantToken"])
 
     def none_left() -> None:
@@ -77,5 +77,5 @@ def test_unknown_grant_operation_is_rejected(course, made, raw_kms) -> None:
     """Grant operations must come from the GrantOperation list; anything else is a ValidationException.
     https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateGrant.html"""
     key = made.key()
-    refused(lambda: raw_kms.create_grant(KeyId=key["KeyId"], GranteePrincipal=course.identity_arn, Operations=["Bogus"]),
+    refused(lambda: raw_kms.create_grant(KeyId=key["KeyId"], GranteePrincipal=me(course), Operations=["Bogus"]),
             "ValidationException")
