@@ -22,6 +22,7 @@ help:
 	@echo "make test     install test extras and run the whole suite"
 	@echo "make labs     regenerate labs/ from solutions/"
 	@echo "make outputs  re-execute notebooks/ in place, refreshing their committed outputs"
+	@echo "make fidelity regenerate the emulator fidelity table from the conformance suite"
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || \
@@ -53,6 +54,10 @@ labs: $(TEST_STAMP)
 
 outputs: $(STAMP)
 	$(BIN)/python -m kmscourse.outputs notebooks/*.ipynb
+
+# Regenerate src/kmscourse/data/fidelity.json ("what the emulator reproduces") from the conformance suite's results.
+fidelity: $(TEST_STAMP)
+	KMSCOURSE_FIDELITY_WRITE=1 $(BIN)/pytest tests/conformance -n $(WORKERS) -q -p no:cacheprovider
 
 clean:
 	rm -rf build work notebooks/work solutions/work labs/work .pytest_cache
