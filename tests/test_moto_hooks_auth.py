@@ -85,6 +85,16 @@ def test_kms_key_fields(course) -> None:
     assert json.loads(key.policy)["Statement"][0]["Principal"] == {"AWS": f"arn:aws:iam::{course.account_id}:root"}
 
 
+def test_aws_managed_keys_appear_on_first_use(course) -> None:
+    """operations.find_key / managed.effective_policy: get_key_id_from_alias makes the alias/aws/* key, KeyManager settable."""
+    from moto.kms.models import kms_backends
+
+    backend = kms_backends[course.account_id]["eu-west-3"]  # a region no other test touches
+    key = backend.keys[backend.get_key_id_from_alias("alias/aws/ebs")]
+    assert "alias/aws/ebs" in key.aliases and key.key_manager == "CUSTOMER"
+    assert json.loads(key.policy)["Statement"][0]["Principal"] == {"AWS": f"arn:aws:iam::{course.account_id}:root"}
+
+
 def test_ciphertext_starts_with_key_id_in_clear(course) -> None:
     """operations.ciphertext_key_id: moto's blob is the 36-character key id, then the sealed data."""
     from moto.kms.utils import KEY_ID_LEN

@@ -34,7 +34,8 @@ def doc(*statements: dict) -> dict:
 
 
 def key(*statements: dict, grant_list: tuple = ()) -> SimpleNamespace:
-    return SimpleNamespace(arn=KEY, policy=json.dumps(doc(*statements)), grants={str(i): g for i, g in enumerate(grant_list)})
+    return SimpleNamespace(arn=KEY, policy=json.dumps(doc(*statements)), grants={str(i): g for i, g in enumerate(grant_list)},
+                           aliases={}, key_manager="CUSTOMER")
 
 
 def check(action: str = "kms:Decrypt", k: SimpleNamespace | None = None, ctx: dict | None = None, ec: dict | None = None) -> Check:
@@ -209,6 +210,17 @@ def test_session_policy_limits_the_role() -> None:
     session = json.dumps(doc({"Effect": "Allow", "Action": "kms:Encrypt", "Resource": "*"}))
     caller = FakeCaller([IAM_DECRYPT], arn=f"arn:aws:sts::{ACCT}:assumed-role/r/s", principal_arn=role, session_policy=session)
     assert not decide(caller, check(k=key(ROOT))).allowed
+
+
+def test_aws_managed_key_works_only_through_its_service() -> None:
+    managed_key = SimpleNamespace(arn=KEY, policy=json.dumps(doc(ROOT)), grants={}, aliases={"alias/aws/s3": None},
+                                  key_manager="CUSTOMER", account_id=ACCT, region="us-west-2")
+    me = FakeCaller([doc({"Effect": "Allow", "Action": "kms:*", "Resource": "*"})])
+    direct = {"kms:calleraccount": ACCT}
+    assert not decide(me, check("kms:Encrypt", k=managed_key, ctx=direct)).allowed
+    assert decide(me, check("kms:Encrypt", k=managed_key, ctx={**direct, "kms:viaservice": "s3.us-west-2.amazonaws.com"})).allowed
+    assert decide(me, check("kms:DescribeKey", k=managed_key, ctx=direct)).allowed
+    assert managed_key.key_manager == "AWS" and "auto-s3-2" in managed_key.policy
 
 
 # --- grants -----------------------------------------------------------------------------------------------------

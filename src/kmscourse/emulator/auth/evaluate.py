@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import grants, policy
+from . import grants, managed, policy
 from .conditions import Context
 from .principals import Caller
 
@@ -70,7 +70,9 @@ def decide(caller: Caller, check: Check, key_policy: Any = None, use_grants: boo
     """
     action, resource, context = check.action, check.resource, check.context
     identity = _identity_statements(caller)
-    key_statements = policy.statements(key_policy if key_policy is not None else check.key.policy) if check.key or key_policy is not None else ()
+    if key_policy is None and check.key is not None:
+        key_policy = managed.effective_policy(check.key)
+    key_statements = policy.statements(key_policy) if key_policy is not None else ()
     for s in key_statements:
         if not s.allows and policy.principal_match(s, caller) is not policy.PrincipalMatch.NONE and policy.applies(s, action, resource, context):
             return Decision(False, "with an explicit deny in a resource-based policy")

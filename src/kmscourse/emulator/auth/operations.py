@@ -62,10 +62,13 @@ def find_key(account: str, region: str, ref: str | None) -> Any:
             return None
         region, account, ref = parts[3], parts[4], parts[5]
         ref = ref.split("key/", 1)[1] if ref.startswith("key/") else ref
-    keys = kms_backend(account, region).keys
+    backend = kms_backend(account, region)
     if not ref.startswith("alias/"):
-        return keys.get(ref)
-    return next((k for k in list(keys.values()) if ref in k.aliases), None)
+        return backend.keys.get(ref)
+    key = next((k for k in list(backend.keys.values()) if ref in k.aliases), None)
+    if key is None and ref.startswith("alias/aws/"):
+        key = backend.keys.get(backend.get_key_id_from_alias(ref) or "")  # moto makes AWS managed keys on first use
+    return key
 
 
 def ciphertext_key_id(blob: str | None) -> str | None:
