@@ -1,0 +1,54 @@
+"""Lab 02: an alias, declared in the key's template, that targets the course key."""
+from __future__ import annotations
+
+from typing import Any
+
+from .. import aliases, prereqs, stacks
+from ..course import Course
+from .elsewhere import find_region
+from .result import CheckResult
+
+
+def _alias(kms: Any, name: str) -> dict[str, Any] | None:
+    """The alias entry called `name`, or None."""
+    for page in kms.get_paginator("list_aliases").paginate():
+        for entry in page["Aliases"]:
+            if entry["AliasName"] == name:
+                return entry
+    return None
+
+
+def check(course: Course, alias_name: Any, stack_name: str | None = None) -> CheckResult:
+    """Your alias is a valid name, exists in the course region, targets the course key and lives in its stack."""
+    result = CheckResult("Lab 02")
+    stack = stack_name or prereqs.key_stack_name(course)
+    found = aliases.problems(alias_name)
+    if not result.add("the alias name is valid", not found, " ".join(found)):
+        return result.finish()
+    kms = course.client("kms")
+    entry = _alias(kms, alias_name)
+    hint = f"there is no alias '{alias_name}' in {course.region}; add the AWS::KMS::Alias resource and update the stack."
+    if entry is None:
+        other = find_region(course, "kms", lambda c: _alias(c, alias_name) is not None)
+        if other:
+            hint = (f"your alias '{alias_name}' is in {other}, but the course works in {course.region}; "
+                    f"update the stack in {course.region} (course.client('cloudformation')).")
+    if not result.add(f"alias {alias_name} exists in {course.region}", entry is not None, hint):
+        return result.finish()
+    course_key = stacks.outputs(course, stack).get("KeyId") if stacks.status(course, stack) else None
+    target = entry.get("TargetKeyId")
+    result.add(
+        "the alias targets the course key",
+        course_key is not None and target == course_key,
+        f"'{alias_name}' targets key {target}, but the course key (output KeyId of stack {stack}) is {course_key}; "
+        "set TargetKeyId: !Ref CourseKey." if course_key else f"stack {stack} is missing, so there is no course key; deploy lesson 01's template first.",
+    )
+    resources = course.client("cloudformation").describe_stack_resources(StackName=stack)["StackResources"] if course_key else []
+    declared = [r for r in resources if r["ResourceType"] == "AWS::KMS::Alias" and r.get("PhysicalResourceId") == alias_name]
+    result.add(
+        f"the alias is a resource of stack {stack}",
+        bool(declared),
+        f"'{alias_name}' exists, but stack {stack} does not declare it; add an AWS::KMS::Alias resource to the template "
+        "and update the stack, rather than calling create_alias.",
+    )
+    return result.finish()
