@@ -78,6 +78,41 @@ def cmd_preflight(args: argparse.Namespace) -> int:
     return 0 if result.passed else 1
 
 
+def cmd_cleanup(args: argparse.Namespace) -> int:
+    """Remove this learner's course resources (or show the plan); exit 1 when something survived."""
+    from .cleanup import teardown
+    from .remote import NO_EMULATOR, course_for_command
+
+    course = course_for_command()
+    if course is None:
+        print(f"kmscourse cleanup: nothing to clean from here. {NO_EMULATOR}")
+        return 0
+    print(f"kmscourse cleanup | {course.banner}")
+    if course.backend == "aws" and not args.dry_run and not args.yes:
+        if not sys.stdin.isatty():
+            raise CourseError("cleanup on a real account needs --yes when it cannot ask you; run it with --dry-run first to see the plan.")
+        answer = input(f"Type the account id {course.account_id} to remove learner '{course.learner}'s course resources from it: ")
+        if answer.strip() != course.account_id:
+            print("Not confirmed; nothing was changed.")
+            return 1
+    report = teardown(course, dry_run=args.dry_run, echo=print)
+    print(report.footer())
+    return 0 if report.ok else 1
+
+
+def cmd_costs(args: argparse.Namespace) -> int:
+    """Print the cost card, and the estimate for this learner's resources when a backend is reachable."""
+    from . import costs
+    from .remote import NO_EMULATOR, course_for_command
+
+    course = course_for_command()
+    if course is None:
+        print(f"**Cost card** (figures checked {costs.CHECKED})\n\n{costs.card()}\n\nNo resources to price from here. {NO_EMULATOR}")
+        return 0
+    print(costs.report(course))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, with one subcommand per task."""
     parser = argparse.ArgumentParser(prog="kmscourse", description="The AWS KMS course's helper command.")
@@ -94,6 +129,11 @@ def build_parser() -> argparse.ArgumentParser:
     labs.set_defaults(func=cmd_labs)
     sub.add_parser("options", help="list the environment variables the course reads").set_defaults(func=cmd_options)
     sub.add_parser("preflight", help="check versions, backend, identity and region").set_defaults(func=cmd_preflight)
+    cleanup = sub.add_parser("cleanup", help="remove this learner's course stacks, keys, aliases, grants and buckets (nothing else)")
+    cleanup.add_argument("--dry-run", action="store_true", help="only show what would be removed; change nothing")
+    cleanup.add_argument("--yes", action="store_true", help="on a real account, do not ask for the account id to confirm")
+    cleanup.set_defaults(func=cmd_cleanup)
+    sub.add_parser("costs", help="print the cost card and what your current course resources would cost").set_defaults(func=cmd_costs)
     return parser
 
 

@@ -1,0 +1,130 @@
+"""The cost card: what the course would cost on a real account, each figure with its source and the date it was checked.
+
+`kmscourse costs` prints it together with an estimate for the resources you have now.
+The figures were read from the stored text of the pages below on CHECKED; a figure that could not be read there
+says so (verified=False) rather than being guessed. Prices change: the pages are the authority.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from botocore.exceptions import ClientError
+
+from .course import Course
+from .show import markdown_table
+
+CHECKED = "2026-11-28"
+"""The date the figures below were checked against their sources."""
+
+PRICING = "https://aws.amazon.com/kms/pricing/"
+BUCKET_KEYS = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html"
+
+KEY_MONTH_USD = 1.0
+"""Each KMS key you create, per month (verified on PRICING)."""
+
+ROTATION_MONTH_USD = 1.0
+"""Each newly generated backing key of a rotated key, per month (verified on PRICING, see the cap note)."""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One line of the card."""
+
+    item: str
+    figure: str
+    source: str
+    verified: bool
+
+
+FIGURES: tuple[Figure, ...] = (
+    Figure("Each KMS key you create (symmetric, asymmetric, HMAC, imported material, multi-Region primary and each replica)",
+           "$1 per month", PRICING, True),
+    Figure("Each newly generated backing key when automatic rotation is enabled (the estimate below counts on-demand rotations the same way, an assumption)",
+           "an additional $1 per month", PRICING, True),
+    Figure("Cap on rotation charges (only the first two rotations billed)",
+           "announced by AWS in April 2024 per third-party reports; NOT found in the pricing-page text checked here, "
+           "so the estimate below does not apply it and may be high for keys rotated more than twice", PRICING, False),
+    Figure("Keys scheduled for deletion (PendingDeletion)",
+           "no charge; a cancelled deletion is billed as if it had never been scheduled", PRICING, True),
+    Figure("AWS managed and AWS owned keys", "no monthly charge (requests are still billed)", PRICING, True),
+    Figure("Data keys and data key pairs", "no monthly charge beyond the API request", PRICING, True),
+    Figure("Free tier", "20,000 requests per month, counted across all regions", PRICING, True),
+    Figure("Requests beyond the free tier",
+           "NOT verified: the pricing-page text checked here lacks the request table; third-party summaries quote "
+           "$0.03 per 10,000 symmetric requests. Read the table on the page", PRICING, False),
+    Figure("S3 Bucket Keys for SSE-KMS", "can reduce KMS request costs by up to 99 percent", BUCKET_KEYS, True),
+)
+
+
+def card() -> str:
+    """The cost card as a markdown table, with the date it was checked."""
+    rows = [(f.item, f.figure, f.source, f"yes, {CHECKED}" if f.verified else f"no ({CHECKED})") for f in FIGURES]
+    return markdown_table(["What", "Price", "Source", "Verified"], rows)
+
+
+@dataclass(frozen=True)
+class KeyCost:
+    """One of the learner's keys: its state, its rotations, and what it costs per month by the card."""
+
+    key_id: str
+    aliases: str
+    state: str
+    rotations: int
+    monthly_usd: float
+
+
+def key_costs(course: Course) -> list[KeyCost]:
+    """Every key tagged for the learner, priced by the card (nothing while PendingDeletion)."""
+    from .cleanup import course_keys
+
+    kms = course.client("kms")
+    found = []
+    for meta in course_keys(course):
+        key_id, state = meta["KeyId"], meta["KeyState"]
+        try:
+            rotations = len(kms.list_key_rotations(KeyId=key_id).get("Rotations", []))
+        except ClientError:
+            rotations = 0  # asymmetric and HMAC keys have no rotations to list; pending keys may refuse
+        aliases = ", ".join(a["AliasName"] for a in kms.list_aliases(KeyId=key_id).get("Aliases", [])) or "-"
+        monthly = 0.0 if state == "PendingDeletion" else KEY_MONTH_USD + ROTATION_MONTH_USD * rotations
+        found.append(KeyCost(key_id, aliases, state, rotations, monthly))
+    return found
+
+
+def bucket_keys(course: Course) -> list[tuple[str, str]]:
+    """(bucket, whether its default SSE-KMS encryption uses an S3 Bucket Key) for the learner's buckets."""
+    from .cleanup import course_buckets
+
+    s3 = course.client("s3")
+    found = []
+    for bucket in course_buckets(course):
+        try:
+            rules = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
+            kms_rule = next((r for r in rules if r["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms"), None)
+            uses = "no SSE-KMS default" if kms_rule is None else ("yes" if kms_rule.get("BucketKeyEnabled") else "no")
+        except ClientError:
+            uses = "no default encryption configured"
+        found.append((bucket, uses))
+    return found
+
+
+def estimate(course: Course) -> str:
+    """The learner's current keys and buckets, priced by the card, as markdown."""
+    keys = key_costs(course)
+    total = sum(k.monthly_usd for k in keys)
+    lines = [f"**Your resources now** ({course.backend}, learner `{course.learner}`): {len(keys)} key(s), "
+             f"about **${total:.2f} per month** in key charges by the card above."]
+    if keys:
+        lines.append(markdown_table(["Key", "Aliases", "State", "Rotations", "$/month"],
+                                    [(k.key_id, k.aliases, k.state, k.rotations, f"{k.monthly_usd:.2f}") for k in keys]))
+    buckets = bucket_keys(course)
+    if buckets:
+        lines.append(markdown_table(["Bucket", "S3 Bucket Key"], buckets))
+    lines.append("Requests are not counted here (the emulator has no CloudTrail); on a real account, Cost Explorer or "
+                 "CloudTrail shows how many you made against the 20,000 free each month.")
+    return "\n\n".join(lines)
+
+
+def report(course: Course) -> str:
+    """The card, then the estimate for the learner's resources."""
+    return f"**Cost card** (figures checked {CHECKED}; prices change, the sources are the authority)\n\n{card()}\n\n{estimate(course)}"
