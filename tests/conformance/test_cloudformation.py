@@ -164,8 +164,8 @@ def test_delete_stack_schedules_deletion(course: Any, kms: Any, stack: Stack) ->
     key = kms.describe_key(KeyId=outputs["KeyId"])["KeyMetadata"]
     default = kms.describe_key(KeyId=outputs["DefaultWindowKeyId"])["KeyMetadata"]
     assert key["KeyState"] == default["KeyState"] == "PendingDeletion"
-    assert dt.timedelta(days=6, hours=23) < key["DeletionDate"] - now <= dt.timedelta(days=7, minutes=10)
-    assert dt.timedelta(days=29, hours=23) < default["DeletionDate"] - now <= dt.timedelta(days=30, minutes=10)
+    assert dt.timedelta(days=6, hours=23) < key["DeletionDate"] - now <= dt.timedelta(days=8)
+    assert dt.timedelta(days=29, hours=23) < default["DeletionDate"] - now <= dt.timedelta(days=31)
     assert stack.alias not in [a["AliasName"] for a in kms.list_aliases(KeyId=outputs["KeyId"])["Aliases"]]
 
 

@@ -37,7 +37,7 @@ def test_schedule_reports_deletion_date(course: Any, kms: Any, made: Resources) 
     described = kms.describe_key(KeyId=meta["KeyId"])["KeyMetadata"]
     assert described["DeletionDate"] == answer["DeletionDate"]
     wait = answer["DeletionDate"] - backend_now(course)
-    assert dt.timedelta(days=6, hours=23) < wait <= dt.timedelta(days=7, minutes=5)
+    assert dt.timedelta(days=6, hours=23) < wait <= dt.timedelta(days=8)  # AWS may round the date up
 
 
 @pytest.mark.behaviour("Default deletion waiting period is 30 days")

@@ -85,7 +85,7 @@ def test_new_material_is_used(kms: Any, made: Resources) -> None:
 def test_automatic_rotation(course: Any, kms: Any, made: Resources) -> None:
     """With rotation enabled, KMS rotates the key material on NextRotationDate; old ciphertext still decrypts.
 
-    https://docs.aws.amazon.com/kms/latest/developerguide/rotating-keys-enable-disable.html
+    https://docs.aws.amazon.com/kms/latest/developerguide/rotating-keys-enable.html
     """
     key_id = made.key()["KeyId"]
     before = kms.encrypt(KeyId=key_id, Plaintext=b"before")["CiphertextBlob"]

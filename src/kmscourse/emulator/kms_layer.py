@@ -59,8 +59,9 @@ def kms_semantics(app: WSGIApp) -> WSGIApp:
                 "400 Bad Request",
                 [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-ErrorType", "ValidationException"),
                  (FALLBACK_HEADER, "1")],
-                json.dumps({"__type": "ValidationException",
-                            "message": "The emulator could not process this request."}).encode(),
+                json.dumps({"__type": "ValidationException", "message": (
+                    f"The emulator cannot process this {request.kms_operation} request (moto failed on it); "
+                    "kmscourse.fidelity.markdown_table() lists what the emulator does not reproduce.")}).encode(),
             )
         return response.send(start_response)
 

@@ -71,7 +71,12 @@ def _caller(request: Request) -> dict[str, str]:
     return caller
 
 
-def _use_key(request: Request, bucket: Any, identifier: str, action: str, object_arn: str) -> str:
+def _context(bucket: Any, key_name: str, bucket_key: bool) -> dict[str, str]:
+    """The encryption context S3 passes to KMS: the object ARN, or the bucket ARN with an S3 Bucket Key."""
+    return {"aws:s3:arn": f"arn:aws:s3:::{bucket.name}" + ("" if bucket_key else f"/{key_name}")}
+
+
+def _use_key(request: Request, bucket: Any, identifier: str, action: str, context: dict[str, str]) -> str:
     """S3 asking KMS to use a key for the caller: the key ARN, or the error AWS S3 returns."""
     from moto.kms.models import kms_backends
 
@@ -83,7 +88,7 @@ def _use_key(request: Request, bucket: Any, identifier: str, action: str, object
     found = refusal(key, operation)
     if found:
         raise S3Refusal("KMS." + found[0], found[1], 400)
-    denial = authorize_kms_for_s3(request.environ, key.arn, action, {"aws:s3:arn": object_arn})
+    denial = authorize_kms_for_s3(request.environ, key.arn, action, context)
     if denial:
         raise S3Refusal("AccessDenied", denial, 403)
     return str(key.arn)
@@ -93,14 +98,17 @@ def _check_write(request: Request, bucket: Any, key_name: str) -> None:
     """PutObject, CopyObject, CreateMultipartUpload: bucket policy SSE conditions, then the KMS key."""
     object_arn = f"arn:aws:s3:::{bucket.name}/{key_name}"
     sse, kms_id = request.header("x-amz-server-side-encryption"), request.header("x-amz-server-side-encryption-aws-kms-key-id")
-    context = {k: v for k, v in ((s3_policy.SSE_KEY, sse), (s3_policy.SSE_KMS_KEY_ID_KEY, kms_id)) if v is not None}
-    if s3_policy.denies(bucket.policy, "s3:PutObject", object_arn, context, _caller(request)):
+    conditions = {k: v for k, v in ((s3_policy.SSE_KEY, sse), (s3_policy.SSE_KMS_KEY_ID_KEY, kms_id)) if v is not None}
+    if s3_policy.denies(bucket.policy, "s3:PutObject", object_arn, conditions, _caller(request)):
         raise S3Refusal("AccessDenied", "Access Denied", 403)
+    bucket_key = request.header("x-amz-server-side-encryption-bucket-key-enabled")
     if sse is None:
         default = bucket.encryption["Rule"]["ApplyServerSideEncryptionByDefault"]
         sse, kms_id = default.get("SSEAlgorithm"), default.get("KMSMasterKeyID")
+        bucket_key = bucket_key or str(bucket.encryption["Rule"].get("BucketKeyEnabled", False))
     if sse in _KMS_ALGORITHMS:
-        key_arn = _use_key(request, bucket, kms_id or DEFAULT_KMS_KEY, "kms:GenerateDataKey", object_arn)
+        context = _context(bucket, key_name, str(bucket_key).lower() == "true")
+        key_arn = _use_key(request, bucket, kms_id or DEFAULT_KMS_KEY, "kms:GenerateDataKey", context)
         request.set_header("x-amz-server-side-encryption", sse)
         request.set_header("x-amz-server-side-encryption-aws-kms-key-id", key_arn)  # S3 reports the key ARN
     elif sse:
@@ -118,7 +126,8 @@ def _check_read(request: Request, bucket: Any, key_name: str, version_id: str | 
     stored = _stored_object(bucket, key_name, version_id)
     if stored is None or getattr(stored, "encryption", None) not in _KMS_ALGORITHMS:
         return
-    _use_key(request, bucket, stored.kms_key_id or DEFAULT_KMS_KEY, "kms:Decrypt", f"arn:aws:s3:::{bucket.name}/{key_name}")
+    context = _context(bucket, key_name, str(getattr(stored, "bucket_key_enabled", None)).lower() == "true")
+    _use_key(request, bucket, stored.kms_key_id or DEFAULT_KMS_KEY, "kms:Decrypt", context)
 
 
 def _copy_source(request: Request) -> tuple[str, str, str | None] | None:
