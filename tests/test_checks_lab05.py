@@ -102,3 +102,10 @@ def test_bucket_that_is_not_a_course_bucket(course, key) -> None:
     assert lab05.check(course, {"Bucket": "x"}).hints() == [
         "bucket is {'Bucket': 'x'}; use the name buckets.ensure_bucket(course, ...) returned (it starts with kmscourse-learner-)."
     ]
+
+
+def test_missing_course_key_is_a_hint(course, monkeypatch) -> None:
+    monkeypatch.setattr(lab05, "default_alias", lambda c: "alias/kmscourse-nobody-key")
+    assert lab05.check(course, "kmscourse-learner-x").hints() == [
+        "there is no alias/kmscourse-nobody-key; run key = kmscourse.prereqs.ensure_course_key(course)."
+    ]

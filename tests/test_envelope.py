@@ -67,3 +67,15 @@ def test_expect_exception_prints_and_fails_loudly(capsys) -> None:
     with pytest.raises(CourseError, match="expected to fail with ValueError"):
         with expect_exception(ValueError):
             pass
+
+
+def test_encryption_sdk_provider_round_trips_on_the_course_connection(course, key) -> None:
+    import aws_encryption_sdk
+    from aws_encryption_sdk import CommitmentPolicy
+
+    esdk = aws_encryption_sdk.EncryptionSDKClient(commitment_policy=CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT)
+    provider = envelope.esdk_key_provider(course, key.key_arn)
+    message, header = esdk.encrypt(source=b"hello" * 1000, key_provider=provider, encryption_context=CONTEXT)
+    assert [k.key_provider.key_info.decode() for k in header.encrypted_data_keys] == [key.key_arn]
+    plaintext, header = esdk.decrypt(source=message, key_provider=provider)
+    assert plaintext == b"hello" * 1000 and header.encryption_context["purpose"] == "test"

@@ -47,7 +47,11 @@ def check(course: Course, bucket: Any) -> CheckResult:
     result = CheckResult("Lab 05")
     s3, kms = course.client("s3"), course.client("kms")
     alias = default_alias(course)
-    key_arn = kms.describe_key(KeyId=alias)["KeyMetadata"]["Arn"]
+    try:
+        key_arn = kms.describe_key(KeyId=alias)["KeyMetadata"]["Arn"]
+    except ClientError:
+        result.add("the course key exists", False, f"there is no {alias}; run key = kmscourse.prereqs.ensure_course_key(course).")
+        return result.finish()
     if not result.add("bucket is one of your course buckets", isinstance(bucket, str) and bucket.startswith(course.prefix),
                       f"bucket is {bucket!r}; use the name buckets.ensure_bucket(course, ...) returned (it starts with {course.prefix})."):
         return result.finish()

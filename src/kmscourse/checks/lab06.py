@@ -30,7 +30,11 @@ def check(course: Course, bucket: Any, context: Mapping[str, str],
     result = CheckResult("Lab 06")
     s3, kms = s3ec.new_s3_client(course), course.client("kms")  # a client of its own: yours may be wrapped
     alias = default_alias(course)
-    key_arn = kms.describe_key(KeyId=alias)["KeyMetadata"]["Arn"]
+    try:
+        key_arn = kms.describe_key(KeyId=alias)["KeyMetadata"]["Arn"]
+    except ClientError:
+        result.add("the course key exists", False, f"there is no {alias}; run key = kmscourse.prereqs.ensure_course_key(course).")
+        return result.finish()
     if not result.add("bucket is one of your course buckets", isinstance(bucket, str) and bucket.startswith(course.prefix),
                       f"bucket is {bucket!r}; use the name buckets.ensure_bucket(course, ...) returned."):
         return result.finish()
