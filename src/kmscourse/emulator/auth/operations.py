@@ -22,12 +22,11 @@ _IAM_ONLY = {
 
 _ALIAS_OPERATIONS = {"CreateAlias": "TargetKeyId", "UpdateAlias": "TargetKeyId", "DeleteAlias": None}
 
-
 _CONTEXTS = ("EncryptionContext", "SourceEncryptionContext", "DestinationEncryptionContext")
 
 
 def clean(body: dict[str, Any]) -> dict[str, Any]:
-    """The request parameters with wrongly typed values dropped, so malformed input reaches moto's validation."""
+    """The parameters the checks read, wrongly typed ones dropped, so malformed input reaches moto's validation."""
     found: dict[str, Any] = {}
     for name, value in body.items():
         if name in _CONTEXTS:
@@ -36,10 +35,10 @@ def clean(body: dict[str, Any]) -> dict[str, Any]:
             ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
         elif name == "Policy":
             ok = isinstance(value, (str, dict))
-        elif name == "BypassPolicyLockoutSafetyCheck" or name == "MultiRegion":
+        elif name in ("BypassPolicyLockoutSafetyCheck", "MultiRegion"):
             ok = isinstance(value, bool)
         else:
-            ok = isinstance(value, str) or name in ("Constraints", "GrantTokens", "Tags")
+            ok = isinstance(value, str)
         if ok:
             found[name] = value
     return found
