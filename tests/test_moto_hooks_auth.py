@@ -39,7 +39,10 @@ def test_user_group_and_managed_policy_shapes(course, iam_backend) -> None:
     iam.add_user_to_group(GroupName=name, UserName=name)
     user = iam_backend.users[name]
     assert json.loads(user.policies["p"]) == document
-    assert user in iam_backend.groups[name].users and isinstance(iam_backend.groups[name].policies, dict)
+    iam.attach_group_policy(GroupName=name, PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
+    group = iam_backend.groups[name]
+    assert user in group.users and isinstance(group.policies, dict)
+    assert list(group.managed_policies) == ["arn:aws:iam::aws:policy/ReadOnlyAccess"]
     admin = iam_backend.users[course.learner].managed_policies["arn:aws:iam::aws:policy/AdministratorAccess"]
     default = [v for v in admin.versions if v.version_id == admin.default_version_id]
     assert json.loads(default[0].document)["Statement"][0]["Action"] == "*"
@@ -63,7 +66,7 @@ def test_assumed_role_sessions(course, iam_backend) -> None:
     assert abs(session.expiration.replace(tzinfo=dt.timezone.utc) - creds["Expiration"]) < dt.timedelta(seconds=2)
     assert session.arn == f"arn:aws:sts::{course.account_id}:assumed-role/{role['RoleName']}/s1"
     stored = iam_backend.roles[role["RoleId"]]
-    assert stored.arn == role["Arn"] and isinstance(stored.policies, dict)
+    assert stored.arn == role["Arn"] and isinstance(stored.policies, dict) and isinstance(stored.managed_policies, dict)
     assert json.loads(stored.assume_role_policy_document) == trust  # assume_role.refusal evaluates it as given
 
 
