@@ -56,7 +56,7 @@ def outsider(course: Course) -> Member:
 def member(course: Course, role: str, policy_arns: tuple[str, ...] = (), inline: dict[str, str] | None = None) -> Member:
     """The IAM user `kmscourse-<learner>-<role>` with these managed and inline policies, created if needed (idempotent)."""
     cached = _members.get((id(course), role))
-    if cached is not None:
+    if cached is not None and cached.course is course:  # ids are reused once a course is garbage collected
         return cached
     iam = course.client("iam")
     name = course.name(role)
