@@ -12,6 +12,7 @@ its deletion is scheduled, so a half-done key is still found by its tag on the n
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -66,6 +67,11 @@ class Report:
         return "\n".join(lines)
 
     __repr__ = __str__
+
+
+def _utc(when: dt.datetime) -> str:
+    """A timestamp in UTC, to the second."""
+    return f"{when.astimezone(dt.timezone.utc):%Y-%m-%d %H:%M:%S} UTC"
 
 
 def _code(exc: ClientError) -> str:
@@ -192,13 +198,13 @@ def _schedule(course: Course, key_id: str) -> str:
     try:
         meta = kms.describe_key(KeyId=key_id)["KeyMetadata"]
         if meta["KeyState"] == "PendingDeletion":
-            return f"key {key_id} was already pending deletion (until {meta['DeletionDate']:%Y-%m-%d})"
+            return f"key {key_id} was already pending deletion (until {_utc(meta['DeletionDate'])})"
         answer = kms.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=WINDOW_DAYS)
     except ClientError as exc:
         if _code(exc) == "NotFoundException":
             return f"key {key_id} was already gone"
         raise
-    return f"scheduled deletion of key {key_id} in {WINDOW_DAYS} days ({answer['DeletionDate']:%Y-%m-%d})"
+    return f"scheduled deletion of key {key_id} in {WINDOW_DAYS} days (on {_utc(answer['DeletionDate'])})"
 
 
 def plan(course: Course) -> list[Step]:

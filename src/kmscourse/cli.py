@@ -96,6 +96,8 @@ def cmd_cleanup(args: argparse.Namespace) -> int:
             print("Not confirmed; nothing was changed.")
             return 1
     report = teardown(course, dry_run=args.dry_run, echo=print)
+    if not report.done:
+        print("  - nothing to do")
     print(report.footer())
     return 0 if report.ok else 1
 
