@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from typing import Any, Iterable
 
 from . import deletion, hooks, rotation
@@ -31,10 +32,14 @@ _ARN_IN_RESPONSE = frozenset({
 })
 
 
+_sweep_lock = threading.Lock()
+
+
 def sweep_due() -> None:
     """Apply what the emulator clock has made due: deletions, then automatic rotations."""
-    deletion.sweep()
-    rotation.sweep(deletion.all_kms_backends())
+    with _sweep_lock:  # requests run in parallel threads; each due change must happen once
+        deletion.sweep()
+        rotation.sweep(deletion.all_kms_backends())
 
 
 def kms_semantics(app: WSGIApp) -> WSGIApp:
