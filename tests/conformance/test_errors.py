@@ -130,7 +130,7 @@ def _signed_post(course: Any, operation: str, body: bytes) -> tuple[int, dict[st
     SigV4Auth(course.session.get_credentials().get_frozen_credentials(), "kms", course.region).add_auth(request)
     raw = urllib.request.Request(request.url, data=body, headers=dict(request.headers.items()), method="POST")
     try:
-        with urllib.request.urlopen(raw, timeout=30) as answer:
+        with urllib.request.urlopen(raw, timeout=120) as answer:
             return answer.status, dict(answer.headers.items()), answer.read()
     except urllib.error.HTTPError as failed:
         return failed.code, dict(failed.headers.items()), failed.read()
