@@ -20,7 +20,9 @@ from .wsgi import Request, Response, StartResponse, WSGIApp, call, json_error
 log = logging.getLogger(__name__)
 
 FALLBACK_HEADER = "x-kmscourse-fallback"
-"""Set on a response only when moto failed (HTTP 5xx) and the layer answered instead; tests assert it never is."""
+"""Set on a response only when moto failed (HTTP 5xx) and the layer answered instead; tests assert it never is.
+
+The failure itself is logged at DEBUG (logger kmscourse.emulator.kms_layer), so notebooks show no traceback."""
 
 # The parameter naming the key an operation acts on, where it is not KeyId.
 _KEY_PARAM = {"CreateAlias": "TargetKeyId", "UpdateAlias": "TargetKeyId", "ReEncrypt": "DestinationKeyId"}
@@ -50,7 +52,7 @@ def kms_semantics(app: WSGIApp) -> WSGIApp:
         try:
             sweep_due()  # every request, so time-based changes appear as soon as the clock has moved
         except Exception:  # a failed sweep must not fail the learner's unrelated request
-            log.exception("emulator clock sweep failed")
+            log.debug("emulator clock sweep failed", exc_info=True)
         if not environ.get("HTTP_X_AMZ_TARGET", "").startswith("TrentService."):
             return app(environ, start_response)
         request = Request.read(environ)
@@ -59,10 +61,10 @@ def kms_semantics(app: WSGIApp) -> WSGIApp:
         except KmsRequestError as error:
             return json_error(start_response, error.code, error.message)
         except Exception:  # moto raised past its own error handling: answer, never hang the learner in retries
-            log.exception("moto failed on %s", request.kms_operation)
+            log.debug("moto failed on %s", request.kms_operation, exc_info=True)
             response = Response("500 Internal Server Error", [], b"")
         if response.status_code >= 500:
-            log.warning("moto failed on %s: %s", request.kms_operation, response.body[:500])
+            log.debug("moto failed on %s: %s", request.kms_operation, response.body[:500])
             response = Response(
                 "400 Bad Request",
                 [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-ErrorType", "ValidationException"),
