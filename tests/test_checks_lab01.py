@@ -15,6 +15,17 @@ def lenient(monkeypatch):
     monkeypatch.setenv("KMSCOURSE_CHECKS_STRICT", "0")
 
 
+@pytest.fixture(scope="module", autouse=True)
+def remove_test_stacks(course):
+    """Delete the stacks these tests made, so other tests in the session see only what they made."""
+    yield
+    for region in (course.region, "us-east-1"):
+        cfn = client(course, "cloudformation", region)
+        for stack in cfn.describe_stacks()["Stacks"]:
+            if stack["StackName"].startswith(course.name("t01-")):
+                cfn.delete_stack(StackName=stack["StackName"])
+
+
 def deploy(course, suffix: str, body: str | None = None, learner: str | None = None) -> str:
     name = course.name(f"t01-{suffix}")
     stacks.deploy(course, name, body or stacks.template(NO_ALIAS), {"LearnerArn": learner or course.principal_arn, "LearnerTag": course.learner})

@@ -13,6 +13,19 @@ def lenient(monkeypatch):
     monkeypatch.setenv("KMSCOURSE_CHECKS_STRICT", "0")
 
 
+@pytest.fixture(scope="module", autouse=True)
+def remove_test_aliases(course):
+    """Delete the aliases these tests made by hand (the stack's own alias stays)."""
+    yield
+    for region in (course.region, "eu-west-1"):
+        kms = client(course, "kms", region)
+        for name in ("faraway", "elsewhere", "byhand"):
+            try:
+                kms.delete_alias(AliasName=f"alias/kmscourse-learner-{name}")
+            except kms.exceptions.NotFoundException:
+                pass
+
+
 @pytest.fixture
 def key(course):
     return prereqs.ensure_course_key(course)

@@ -85,11 +85,26 @@ def test_another_key(course, files) -> None:
     assert result.hints() == [f"it was encrypted under {other}, but the course key is {key.key_arn}; use --key-id {key.alias}."]
 
 
-def test_empty_ciphertext_after_a_failed_encrypt(course, files) -> None:
-    _, plain, enc, out = files
-    enc.write_bytes(b"")
+def test_encrypt_in_the_wrong_region(course, files) -> None:
+    """`--region us-east-1` on encrypt: the alias is not found there, and the shell leaves an empty .enc file."""
+    key, plain, enc, out = files
+    run = aws(course, f"aws kms encrypt --region us-east-1 --key-id {key.alias} --plaintext fileb://{plain} --output text --query CiphertextBlob | base64 --decode > {enc}")
+    assert b"NotFoundException" in run.stderr and b"us-east-1" in run.stderr
     out.write_bytes(b"")
-    assert lab03.check(course, plain, enc, out).hints() == [f"{enc} is empty; the encrypt command failed, so read its error message."]
+    assert lab03.check(course, plain, enc, out).hints() == [
+        f"{enc} is empty; the encrypt command failed, so read its error message (a NotFoundException naming a region "
+        f"other than {course.region} means your --region is wrong: leave it out)."
+    ]
+
+
+def test_decrypt_in_the_wrong_region(course, files) -> None:
+    key, plain, enc, out = files
+    aws(course, f"aws kms encrypt --key-id {key.alias} --plaintext fileb://{plain} --output text --query CiphertextBlob | base64 --decode > {enc}")
+    run = aws(course, f"aws kms decrypt --region eu-west-1 --ciphertext-blob fileb://{enc} --output text --query Plaintext | base64 --decode > {out}")
+    assert run.stderr
+    result = lab03.check(course, plain, enc, out)
+    assert [i.name for i in result.failures] == ["the decrypted file equals the original"]
+    assert result.hints()[0].endswith(f"(an error from a region other than {course.region} means your --region is wrong: leave it out).")
 
 
 def test_missing_file(course, files) -> None:

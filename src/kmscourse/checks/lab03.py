@@ -48,7 +48,8 @@ def check(course: Course, plaintext_path: Any, ciphertext_path: Any, decrypted_p
     decoded = looks_like_base64(blob)
     hint = f"{ciphertext_path} ({len(blob)} bytes) is not ciphertext KMS can decrypt in {course.region}."
     if not blob:
-        hint = f"{ciphertext_path} is empty; the encrypt command failed, so read its error message."
+        hint = (f"{ciphertext_path} is empty; the encrypt command failed, so read its error message (a NotFoundException "
+                f"naming a region other than {course.region} means your --region is wrong: leave it out).")
     elif answer is None and decoded is not None and _decrypt(kms, decoded) is not None:
         hint = (f"{ciphertext_path} is base64 text (it starts with {blob[:8].decode()!r}), not binary ciphertext: "
                 "`--output text --query CiphertextBlob` prints base64. Pipe it through `base64 --decode` before "
@@ -78,6 +79,7 @@ def check(course: Course, plaintext_path: Any, ciphertext_path: Any, decrypted_p
         hint = (f"{decrypted_path} is still base64 text ({decrypted[:8].decode(errors='replace')!r}...): "
                 "`--output text --query Plaintext` prints base64; pipe it through `base64 --decode`.")
     elif not decrypted:
-        hint = f"{decrypted_path} is empty; the decrypt command failed, so read its error message."
+        hint = (f"{decrypted_path} is empty; the decrypt command failed, so read its error message (an error from a region "
+                f"other than {course.region} means your --region is wrong: leave it out).")
     result.add("the decrypted file equals the original", decrypted == original, hint)
     return result.finish()
