@@ -43,20 +43,15 @@ def test_not_ciphertext(kms: Any, made: Resources) -> None:
 
 
 @pytest.mark.behaviour("CLI: decrypting fileb:// of `--output text` base64 gives InvalidCiphertextException")
-def test_cli_base64_pitfall(course: Any, made: Resources, tmp_path: Path) -> None:
+def test_cli_base64_pitfall(course: Any, kms: Any, made: Resources, tmp_path: Path) -> None:
     """`aws kms encrypt --output text --query CiphertextBlob` prints base64; passing that file as fileb:// is not ciphertext.
 
     https://docs.aws.amazon.com/cli/latest/reference/kms/decrypt.html
     """
-    key_id = made.key()["KeyId"]
-    (tmp_path / "secret.txt").write_text("s3cr3t")
-    aws = [sys.executable, "-m", "awscli", "kms"]
-    encrypted = subprocess.run(
-        aws + ["encrypt", "--key-id", key_id, "--plaintext", "fileb://secret.txt", "--output", "text", "--query", "CiphertextBlob"],
-        cwd=tmp_path, capture_output=True, text=True, check=True,
-    ).stdout
-    (tmp_path / "secret.enc").write_text(encrypted)
-    decrypted = subprocess.run(aws + ["decrypt", "--ciphertext-blob", "fileb://secret.enc"], cwd=tmp_path, capture_output=True, text=True)
+    blob = kms.encrypt(KeyId=made.key()["KeyId"], Plaintext=b"s3cr3t")["CiphertextBlob"]
+    (tmp_path / "secret.enc").write_text(base64.b64encode(blob).decode() + "\n")  # what `--output text` writes
+    aws = [sys.executable, "-m", "awscli", "kms", "decrypt", "--ciphertext-blob", "fileb://secret.enc"]
+    decrypted = subprocess.run(aws, cwd=tmp_path, capture_output=True, text=True)
     assert decrypted.returncode != 0
     assert "InvalidCiphertextException" in decrypted.stderr
 
