@@ -10,12 +10,16 @@ message to answer 403 AccessDenied. `action` is "kms:GenerateDataKey" (writes) o
 """
 from __future__ import annotations
 
+import copy
+import logging
 from typing import Any, Callable, Iterable
 
 from . import hooks, s3_policy
 from .kms_identifiers import account_for, not_found_message, resolve
 from .kms_state import refusal
 from .wsgi import Request, StartResponse, WSGIApp, xml_error
+
+log = logging.getLogger(__name__)
 
 KmsAuthorizer = Callable[[dict[str, Any], str, str, dict[str, str]], "str | None"]
 
@@ -56,7 +60,7 @@ def _bucket(name: str) -> Any:
 def ensure_default_encryption(bucket: Any) -> None:
     """Since January 2023 every bucket has SSE-S3 default encryption, also after DeleteBucketEncryption."""
     if not bucket.encryption:
-        bucket.encryption = {"Rule": dict(SSE_S3_DEFAULT["Rule"])}
+        bucket.encryption = copy.deepcopy(SSE_S3_DEFAULT)
 
 
 def _caller(request: Request) -> dict[str, str]:
@@ -131,6 +135,7 @@ def _check_read(request: Request, bucket: Any, key_name: str, version_id: str | 
 
 
 def _copy_source(request: Request) -> tuple[str, str, str | None] | None:
+    """CopyObject's source as (bucket, key, version id), or None for other requests."""
     from urllib.parse import unquote
 
     source = request.header("x-amz-copy-source")
@@ -172,6 +177,8 @@ def s3_sse_kms(app: WSGIApp) -> WSGIApp:
                 _check(request)
             except S3Refusal as refused:
                 return xml_error(start_response, refused.code, refused.message, refused.status)
+            except Exception:  # an unexpected request shape: let moto answer it as it would without this layer
+                log.debug("S3 SSE-KMS check failed", exc_info=True)
         return app(environ, start_response)
 
     return middleware
