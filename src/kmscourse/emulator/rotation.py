@@ -82,7 +82,7 @@ def rotate(key: Any, rotation_type: str, when: dt.datetime | None = None) -> Non
     when = when or clock.now()
     extras(key).earlier_materials.append(key.key_material)
     key.key_material = generate_master_key()
-    key.rotations.append({"KeyId": key.arn, "RotationDate": when.timestamp(), "RotationType": rotation_type})
+    key.rotations.append({"KeyId": key.id, "RotationDate": when.timestamp(), "RotationType": rotation_type})
 
 
 def status(key: Any) -> dict[str, Any]:
