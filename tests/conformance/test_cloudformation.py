@@ -1,6 +1,7 @@
 """AWS::KMS::Key in CloudFormation: policies as objects, tags, updates, and what deleting the stack does."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any, Iterator
 
@@ -8,8 +9,6 @@ import pytest
 import yaml
 
 from conftest import Resources, backend_now
-
-import datetime as dt
 
 YAML_TEMPLATE = """
 AWSTemplateFormatVersion: "2010-09-09"

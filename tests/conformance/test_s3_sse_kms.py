@@ -9,8 +9,6 @@ from botocore.exceptions import ClientError
 
 from conftest import Resources, error_code
 
-SSE_KMS_DOC = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html"
-
 
 @pytest.fixture
 def s3(course: Any) -> Any:
