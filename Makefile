@@ -14,7 +14,7 @@ WORKERS ?= 2
 STAMP := $(VENV)/.kmscourse-installed
 TEST_STAMP := $(VENV)/.kmscourse-test-installed
 
-.PHONY: lab course test labs outputs fidelity check-python clean help
+.PHONY: lab course test labs outputs docs fidelity check-python clean help
 
 help:
 	@echo "make lab      install into .venv and start JupyterLab on the course"
@@ -61,6 +61,10 @@ outputs: $(STAMP)
 # Regenerate src/kmscourse/data/fidelity.json ("what the emulator reproduces") from the conformance suite's results.
 fidelity: $(TEST_STAMP)
 	KMSCOURSE_FIDELITY_WRITE=1 $(BIN)/pytest tests/conformance -n $(WORKERS) -q -p no:cacheprovider
+
+# Regenerate the module table in docs/architecture.md and the settings table in docs/configuration.md.
+docs: $(STAMP)
+	$(BIN)/python -m kmscourse.devdocs
 
 clean:
 	rm -rf build work notebooks/work solutions/work labs/work .pytest_cache

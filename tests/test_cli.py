@@ -82,3 +82,4 @@ def test_options_lists_every_variable_and_docs_match() -> None:
     out = _kmscourse("options").stdout
     assert out == settings.markdown_table()
     assert settings.markdown_table() in (ROOT / "docs" / "configuration.md").read_text()
+    assert "make docs" in (ROOT / "docs" / "configuration.md").read_text()

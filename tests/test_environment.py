@@ -44,3 +44,11 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
     assert ci[-1].strip() == "make test"
     assert "make test" in readme and "make lab" in readme and "make course" in readme
     assert "conda env create -f environment.yml" in readme and "KMSCOURSE_BACKEND=aws" in readme
+
+
+def test_generated_docs_are_in_sync() -> None:
+    """docs/architecture.md's module table and docs/configuration.md come from the code (`make docs`)."""
+    from kmscourse import devdocs
+
+    for path, text in devdocs.expected(ROOT).items():
+        assert path.read_text() == text, f"{path.relative_to(ROOT)} is out of date; run `make docs`."

@@ -1,0 +1,49 @@
+"""Generated parts of docs/: the module table (from module docstrings) and the settings table (`make docs`)."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from . import settings
+
+PACKAGE = Path(__file__).resolve().parent
+BEGIN, END = "<!-- BEGIN GENERATED: make docs -->", "<!-- END GENERATED -->"
+
+
+def module_table() -> str:
+    """Every module of the package with the first line of its docstring, as a markdown table."""
+    rows = ["| Module | Holds |", "|---|---|"]
+    for path in sorted(PACKAGE.rglob("*.py")):
+        doc = ast.get_docstring(ast.parse(path.read_text())) or ""
+        first = doc.strip().splitlines()[0] if doc.strip() else ""
+        rows.append(f"| `{path.relative_to(PACKAGE).as_posix()}` | {first.replace('|', '/')} |")
+    return "\n".join(rows) + "\n"
+
+
+def _splice(text: str, generated: str) -> str:
+    """Replace what stands between the generated-section markers."""
+    head, rest = text.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    return f"{head}{BEGIN}\n{generated}{END}{tail}"
+
+
+def expected(root: Path) -> dict[Path, str]:
+    """Each generated doc file and the text it should have."""
+    arch = root / "docs" / "architecture.md"
+    config = root / "docs" / "configuration.md"
+    return {arch: _splice(arch.read_text(), module_table()), config: _splice(config.read_text(), settings.markdown_table())}
+
+
+def write(root: Path) -> list[Path]:
+    """Regenerate the generated sections; return the files that changed."""
+    changed = []
+    for path, text in expected(root).items():
+        if path.read_text() != text:
+            path.write_text(text)
+            changed.append(path)
+    return changed
+
+
+if __name__ == "__main__":
+    for changed_path in write(Path.cwd()):
+        print(f"wrote {changed_path}")
