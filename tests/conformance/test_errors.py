@@ -168,3 +168,19 @@ def test_malformed_input_never_500(course: Any, fuzz_targets: list[str]) -> None
         assert code, (operation, body, content[:300])
 
     one_request()
+
+
+@pytest.mark.behaviour("Encrypt refuses more than 4,096 bytes with ValidationException, without echoing the plaintext")
+def test_encrypt_limit_does_not_echo_plaintext(kms: Any, made: Resources) -> None:
+    """Encrypt takes 1 to 4,096 bytes of Plaintext, a sensitive member that AWS's validation message leaves out.
+
+    https://docs.aws.amazon.com/kms/latest/APIReference/API_Encrypt.html
+    """
+    secret = b"my-secret-" * 410
+    with pytest.raises(Exception) as refused:
+        kms.encrypt(KeyId=made.key()["KeyId"], Plaintext=secret)
+    error = refused.value.response["Error"]  # type: ignore[attr-defined]
+    assert error["Code"] == "ValidationException"
+    assert "4096" in error["Message"]
+    assert "my-secret" not in error["Message"] and base64.b64encode(secret)[:40].decode() not in error["Message"]
+    assert kms.encrypt(KeyId=made.key()["KeyId"], Plaintext=secret[:4096])["CiphertextBlob"]

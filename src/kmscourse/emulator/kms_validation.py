@@ -134,7 +134,9 @@ def _length(shape: Shape, value: Any) -> int:
 def _check_constraints(shape: Shape, value: Any, path: str, errors: list[str]) -> None:
     """Collect AWS-style validation errors: required members, lengths, ranges and enums."""
     meta = shape.metadata
-    shown = f"'{value}'" if isinstance(value, (str, int)) and not isinstance(value, bool) else "at"
+    # AWS never echoes blobs or sensitive members (Plaintext is both) in a validation message.
+    secret = shape.type_name == "blob" or shape.metadata.get("sensitive")
+    shown = f"'{value}'" if isinstance(value, (str, int)) and not isinstance(value, bool) and not secret else "at"
     where = f"'{path}'" if path else "''"
     if shape.type_name == "structure":
         for name in shape.required_members:
