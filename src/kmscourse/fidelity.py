@@ -19,3 +19,21 @@ def markdown_table() -> str:
         behaviour = row["behaviour"] + (f" (AWS: {row['aws']})" if row.get("aws") else "")
         lines.append(f"| {behaviour.replace('|', '/')} | {row['emulator']} | {row['aws_doc']} |")
     return "\n".join(lines) + "\n"
+
+
+def overview_markdown() -> str:
+    """Notebook 00's view: the counts, every behaviour not reproduced (with what AWS does), the rest folded away."""
+    all_rows = rows()
+    gaps = [r for r in all_rows if r["emulator"] != "reproduced"]
+    kept = [r for r in all_rows if r["emulator"] == "reproduced"]
+    lines = [
+        f"**{len(kept)} behaviours reproduced, {len(gaps)} not** (each checked by a test in `tests/conformance/`).",
+        "",
+        "| Not reproduced | What AWS does | AWS doc |",
+        "|---|---|---|",
+    ]
+    lines += [f"| {r['behaviour']} | {r.get('aws', '').replace('|', '/')} | {r['aws_doc']} |" for r in gaps]
+    lines += ["", "<details><summary>The behaviours the emulator reproduces</summary>", ""]
+    lines += [f"- {r['behaviour']} ([AWS doc]({r['aws_doc']}))" for r in kept]
+    lines += ["", "</details>"]
+    return "\n".join(lines) + "\n"

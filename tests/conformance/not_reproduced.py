@@ -60,4 +60,54 @@ NOT_REPRODUCED: list[dict[str, str]] = [
                "ScheduleKeyDeletion/CancelKeyDeletion/rotation/CreateGrant only.",
         "aws_doc": "https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html",
     },
+    {
+        "behaviour": "`aws cloudformation deploy` (change sets)",
+        "aws": "deploy creates and executes a change set; with nothing to change it prints 'No changes to deploy' "
+               "and exits 0, and an executed change set updates the stack's outputs. moto fails the empty change "
+               "set and leaves outputs stale, so lesson 01 shows the command without running it.",
+        "aws_doc": "https://docs.aws.amazon.com/cli/latest/reference/cloudformation/deploy/",
+    },
+    {
+        "behaviour": "Deleting a stack whose S3 bucket is not empty",
+        "aws": "CloudFormation cannot delete a non-empty bucket: the stack ends in DELETE_FAILED and the bucket stays; "
+               "the emulator deletes the stack and leaves the bucket behind.",
+        "aws_doc": "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-bucket.html",
+    },
+    {
+        "behaviour": "Per-resource CloudFormation stack events",
+        "aws": "describe-stack-events lists an event for every resource's status change; the emulator records "
+               "stack-level events only.",
+        "aws_doc": "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackEvents.html",
+    },
+    {
+        "behaviour": "RotateKeyOnDemand limit per key",
+        "aws": "On-demand rotation of a key is limited to a fixed number of times (see the quota in the AWS "
+               "docs); the emulator allows any number.",
+        "aws_doc": "https://docs.aws.amazon.com/kms/latest/APIReference/API_RotateKeyOnDemand.html",
+    },
+    {
+        "behaviour": "CloudTrail records of KMS use",
+        "aws": "Every KMS API call is logged in CloudTrail, which is how you find out whether a key is still used "
+               "before deleting it; the emulator has no CloudTrail.",
+        "aws_doc": "https://docs.aws.amazon.com/kms/latest/developerguide/logging-using-cloudtrail.html",
+    },
+    {
+        "behaviour": "Authorization of IAM, S3 and STS calls themselves",
+        "aws": "IAM policies decide every API call; the emulator checks the identity and signature of all calls but "
+               "decides permissions only for KMS (and AssumeRole, and S3's use of KMS), so an outsider can still "
+               "call IAM or S3.",
+        "aws_doc": "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html",
+    },
+    {
+        "behaviour": "IAM policy variables, permissions boundaries and SCPs",
+        "aws": "Policies may use variables such as ${aws:username}, and permissions boundaries and Organizations "
+               "SCPs also limit what a principal may do; the emulator evaluates none of these.",
+        "aws_doc": "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html",
+    },
+    {
+        "behaviour": "Eventual consistency of IAM and grants",
+        "aws": "IAM changes and new grants can take a few seconds to take effect (use a grant token meanwhile); "
+               "the emulator applies every change at once.",
+        "aws_doc": "https://docs.aws.amazon.com/kms/latest/developerguide/grant-tokens.html",
+    },
 ]
