@@ -19,7 +19,10 @@ def sts_standin(course, monkeypatch):
     monkeypatch.setenv("AWS_ENDPOINT_URL", os.environ["AWS_ENDPOINT_URL"])
     monkeypatch.setenv("KMSCOURSE_BACKEND", "aws")
     monkeypatch.setattr(kmscourse, "_current", None)
+    saved = dict(os.environ)
     yield course
+    os.environ.clear()
+    os.environ.update(saved)
     kmscourse._current = course
 
 
@@ -67,3 +70,25 @@ def test_bad_learner_name_is_one_sentence(monkeypatch) -> None:
     monkeypatch.setattr(kmscourse, "_current", None)
     with pytest.raises(CourseError, match="KMSCOURSE_LEARNER is 'Ada Lovelace'"):
         kmscourse.start(quiet=True)
+
+
+def test_sandbox_cli_uses_course_files_with_cast_profiles(sts_standin, monkeypatch, tmp_path) -> None:
+    """`!aws` cells on the sandbox get the learner's credentials as the default profile, and cast members named
+    profiles, in the course's own files (the learner's ~/.aws is never written)."""
+    import os
+    import subprocess
+
+    from kmscourse import cast
+    from support import BIN
+
+    monkeypatch.setenv("KMSCOURSE_ACCOUNT_ID", "123456789012")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    course = kmscourse.start(quiet=True)
+    assert course.aws_files is not None and "endpoint_url" not in course.aws_files.config_path.read_text()
+    colleague = cast.colleague(course)
+    assert colleague.profile == "colleague"
+    who = subprocess.run([str(BIN / "aws"), "--profile", colleague.profile, "sts", "get-caller-identity"],
+                         capture_output=True, text=True, env=dict(os.environ), timeout=60)
+    assert who.returncode == 0, who.stderr
+    assert '"Arn": "arn:aws:iam::123456789012:user/kmscourse-learner-colleague"' in who.stdout
+    assert not (tmp_path / ".aws").exists()

@@ -1,5 +1,10 @@
 """Point boto3 and the AWS CLI (in this process and in `!aws` subprocesses) at the course backend.
 
+On both backends the course writes its own CLI config and credentials files, so cast members get named
+profiles (`aws --profile colleague ...`) without touching the learner's ~/.aws. On the sandbox backend the
+default profile holds the learner's current credentials, copied at start(): if they are temporary and
+expire, restart the kernel.
+
 In emulator mode the course owns the whole AWS configuration: its own config and credentials files, an
 endpoint on 127.0.0.1, and none of the learner's real profiles, proxies or metadata endpoints. This is what
 keeps every request on the machine, even when real credentials or AWS_PROFILE are present.
@@ -22,7 +27,7 @@ _FOREIGN = (
 class AwsFiles:
     """The course's own AWS CLI config and credentials files, with one profile per cast member."""
 
-    def __init__(self, directory: Path, url: str, region: str) -> None:
+    def __init__(self, directory: Path, url: str | None, region: str) -> None:
         self.directory = directory
         self.url = url
         self.region = region
@@ -49,7 +54,8 @@ class AwsFiles:
         config, creds = [], []
         for name, (key, secret, token) in self.profiles.items():
             section = "default" if name == "default" else f"profile {name}"
-            config += [f"[{section}]", f"region = {self.region}", f"endpoint_url = {self.url}", "output = json", ""]
+            config += [f"[{section}]", f"region = {self.region}", "output = json"]
+            config += [f"endpoint_url = {self.url}", ""] if self.url else [""]
             creds += [f"[{name}]", f"aws_access_key_id = {key}", f"aws_secret_access_key = {secret}"]
             creds += [f"aws_session_token = {token}"] if token else []
             creds.append("")
@@ -65,24 +71,32 @@ def bypass_proxies_for_loopback() -> None:
     os.environ["NO_PROXY"] = os.environ["no_proxy"] = value
 
 
-def point_at_emulator(files: AwsFiles, access_key_id: str, secret: str) -> None:
-    """Set os.environ so every SDK and CLI call in this kernel (and its subprocesses) reaches the emulator only."""
-    for name in list(os.environ):
-        if name in _FOREIGN or name.startswith("AWS_ENDPOINT_URL_"):
-            del os.environ[name]
-    files.add_profile("default", access_key_id, secret)
-    bypass_proxies_for_loopback()
+def use_course_files(files: AwsFiles, access_key_id: str, secret: str, session_token: str | None = None) -> None:
+    """Make the course's files and these credentials the default for every SDK and CLI call in this kernel."""
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
+        os.environ.pop(name, None)
+    files.add_profile("default", access_key_id, secret, session_token)
     os.environ.update({
-        "AWS_ENDPOINT_URL": files.url,
         "AWS_ACCESS_KEY_ID": access_key_id,
         "AWS_SECRET_ACCESS_KEY": secret,
         "AWS_REGION": files.region,
         "AWS_DEFAULT_REGION": files.region,
         "AWS_CONFIG_FILE": str(files.config_path),
         "AWS_SHARED_CREDENTIALS_FILE": str(files.credentials_path),
-        "AWS_EC2_METADATA_DISABLED": "true",
         "AWS_PAGER": "",
     })
+    if session_token:
+        os.environ["AWS_SESSION_TOKEN"] = session_token
+
+
+def point_at_emulator(files: AwsFiles, access_key_id: str, secret: str) -> None:
+    """Set os.environ so every SDK and CLI call in this kernel (and its subprocesses) reaches the emulator only."""
+    for name in list(os.environ):
+        if name in _FOREIGN or name.startswith("AWS_ENDPOINT_URL_"):
+            del os.environ[name]
+    bypass_proxies_for_loopback()
+    use_course_files(files, access_key_id, secret)
+    os.environ.update({"AWS_ENDPOINT_URL": files.url or "", "AWS_EC2_METADATA_DISABLED": "true"})
 
 
 def shell_exports(url: str, access_key_id: str, secret: str, region: str) -> list[str]:

@@ -2,7 +2,7 @@
 
     colleague = kmscourse.cast.colleague(course)
     colleague.client("kms").decrypt(...)          # boto3, as the colleague
-    !aws --profile {colleague.profile} kms ...    # the CLI, as the colleague (emulator)
+    !aws --profile {colleague.profile} kms ...    # the CLI, as the colleague
 """
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ class Member:
     arn: str
     session: boto3.Session
     profile: str | None
-    """The AWS CLI profile with this member's key (emulator only; None on a sandbox account)."""
+    """The AWS CLI profile with this member's key, in the course's own CLI files (None if the course has none)."""
     course: Course = field(repr=False)
     _clients: dict[str, Any] = field(default_factory=dict, repr=False)
 

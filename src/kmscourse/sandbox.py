@@ -1,12 +1,17 @@
 """The sandbox backend: a real AWS account, behind a guard that proves it is the account you meant."""
 from __future__ import annotations
 
+import atexit
 import re
+import shutil
+import tempfile
+from pathlib import Path
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from . import settings
+from .awsenv import AwsFiles, use_course_files
 from .course import Course
 from .errors import CourseError
 
@@ -38,7 +43,11 @@ def connect(learner: str) -> Course:
             f"Your credentials belong to account {actual}, but KMSCOURSE_ACCOUNT_ID is {expected}; the course will not "
             "touch an account you did not name. Switch to the sandbox profile, or correct KMSCOURSE_ACCOUNT_ID."
         )
+    files = AwsFiles(Path(tempfile.mkdtemp(prefix="kmscourse-aws-")), None, region)
+    atexit.register(shutil.rmtree, files.directory, True)
+    frozen = session.get_credentials().get_frozen_credentials()
+    use_course_files(files, frozen.access_key, frozen.secret_key, frozen.token)
     return Course(
         backend="aws", session=session, account_id=actual, region=region,
-        identity_arn=identity["Arn"], learner=learner,
+        identity_arn=identity["Arn"], learner=learner, aws_files=files,
     )
