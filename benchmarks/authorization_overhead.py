@@ -22,12 +22,7 @@ from kmscourse.emulator.auth import authorization, gate, principals
 
 def _twin_without_auth() -> Emulator:
     """An emulator on another port whose layer is the course's minus the authorization middleware."""
-    saved = list(layer.MIDDLEWARE)
-    layer.MIDDLEWARE[:] = [m for m in saved if m is not authorization]
-    try:
-        return Emulator(0).start()
-    finally:
-        layer.MIDDLEWARE[:] = saved
+    return Emulator(0, middleware=[m for m in layer.MIDDLEWARE if m is not authorization]).start()
 
 
 def _median_ms(samples: list[float]) -> float:

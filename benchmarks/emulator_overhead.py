@@ -54,12 +54,7 @@ print(json.dumps({"lesson_rss_mb": lesson, "final_rss_mb": rss_mb(), "peak_rss_m
 
 def _bare_twin() -> Emulator:
     """An emulator on another port serving moto's app with no course middleware."""
-    saved = list(layer.MIDDLEWARE)
-    layer.MIDDLEWARE[:] = []
-    try:
-        return Emulator(0).start()
-    finally:
-        layer.MIDDLEWARE[:] = saved
+    return Emulator(0, middleware=[]).start()
 
 
 def _median_ms(samples: list[float]) -> float:

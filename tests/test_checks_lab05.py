@@ -105,7 +105,9 @@ def test_bucket_that_is_not_a_course_bucket(course, key) -> None:
 
 
 def test_missing_course_key_is_a_hint(course, monkeypatch) -> None:
-    monkeypatch.setattr(lab05, "default_alias", lambda c: "alias/kmscourse-nobody-key")
+    from kmscourse.checks import common
+
+    monkeypatch.setattr(common, "default_alias", lambda c: "alias/kmscourse-nobody-key")
     assert lab05.check(course, "kmscourse-learner-x").hints() == [
         "there is no alias/kmscourse-nobody-key; run key = kmscourse.prereqs.ensure_course_key(course)."
     ]

@@ -4,8 +4,6 @@ from __future__ import annotations
 import dataclasses
 import json
 
-import pytest
-from botocore.exceptions import ClientError
 
 from kmscourse import cleanup, cli, prereqs, stacks
 from kmscourse.course import TAG_KEY

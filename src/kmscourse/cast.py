@@ -13,7 +13,7 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
-from .course import _CLIENT_CONFIG, TAG_KEY, Course
+from .course import _CLIENT_CONFIG, Course
 from .errors import CourseError
 
 ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"

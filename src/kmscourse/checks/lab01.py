@@ -46,7 +46,6 @@ def check_policy(result: CheckResult, course: Course, policy: str) -> None:
 def check(course: Course, stack_name: Any) -> CheckResult:
     """Your stack is complete, its key is an Enabled symmetric encryption key, and its policy is right."""
     result = CheckResult("Lab 01")
-    cfn = course.client("cloudformation")
     if not result.add("stack_name is a string", isinstance(stack_name, str), f"stack_name is {stack_name!r}; give the name of your stack as a string."):
         return result.finish()
     state = stacks.status(course, stack_name)

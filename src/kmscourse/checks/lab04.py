@@ -10,6 +10,7 @@ from .. import envelope
 from ..course import Course
 from ..errors import CourseError
 from ..prereqs import default_alias
+from .common import course_key_arn
 from .result import CheckResult
 
 PLAINTEXT = b"".join(b"line %04d: the payroll file the check encrypts, well over the 4 KB Encrypt limit\n" % i for i in range(80))
@@ -40,10 +41,8 @@ def check(course: Course, envelope_encrypt: Callable[[bytes, dict[str, str]], An
     kms = course.client("kms")
     context = {"lab": "04", "learner": course.learner}
     alias = default_alias(course)
-    try:
-        key_arn = kms.describe_key(KeyId=alias)["KeyMetadata"]["Arn"]
-    except ClientError:
-        result.add("the course key exists", False, f"there is no {alias}; run key = kmscourse.prereqs.ensure_course_key(course).")
+    key_arn = course_key_arn(course, result, kms)
+    if key_arn is None:
         return result.finish()
 
     try:

@@ -8,6 +8,7 @@ from botocore.exceptions import ClientError
 
 from ..course import Course
 from ..prereqs import default_alias
+from .common import course_key_arn, is_course_bucket
 from .result import CheckResult
 
 KEY_ID_CONDITION = "s3:x-amz-server-side-encryption-aws-kms-key-id"
@@ -47,13 +48,10 @@ def check(course: Course, bucket: Any) -> CheckResult:
     result = CheckResult("Lab 05")
     s3, kms = course.client("s3"), course.client("kms")
     alias = default_alias(course)
-    try:
-        key_arn = kms.describe_key(KeyId=alias)["KeyMetadata"]["Arn"]
-    except ClientError:
-        result.add("the course key exists", False, f"there is no {alias}; run key = kmscourse.prereqs.ensure_course_key(course).")
+    key_arn = course_key_arn(course, result, kms)
+    if key_arn is None:
         return result.finish()
-    if not result.add("bucket is one of your course buckets", isinstance(bucket, str) and bucket.startswith(course.prefix),
-                      f"bucket is {bucket!r}; use the name buckets.ensure_bucket(course, ...) returned (it starts with {course.prefix})."):
+    if not is_course_bucket(course, result, bucket):
         return result.finish()
     try:
         rule = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"][0]

@@ -10,6 +10,7 @@ from botocore.exceptions import ClientError
 from .. import s3_encryption_client as s3ec
 from ..course import Course
 from ..prereqs import default_alias
+from .common import course_key_arn, is_course_bucket
 from .result import CheckResult
 
 PLAINTEXT = b"The launch code is 0000. (A file the lab 06 check encrypts with your functions.)\n" * 20
@@ -30,13 +31,10 @@ def check(course: Course, bucket: Any, context: Mapping[str, str],
     result = CheckResult("Lab 06")
     s3, kms = s3ec.new_s3_client(course), course.client("kms")  # a client of its own: yours may be wrapped
     alias = default_alias(course)
-    try:
-        key_arn = kms.describe_key(KeyId=alias)["KeyMetadata"]["Arn"]
-    except ClientError:
-        result.add("the course key exists", False, f"there is no {alias}; run key = kmscourse.prereqs.ensure_course_key(course).")
+    key_arn = course_key_arn(course, result, kms)
+    if key_arn is None:
         return result.finish()
-    if not result.add("bucket is one of your course buckets", isinstance(bucket, str) and bucket.startswith(course.prefix),
-                      f"bucket is {bucket!r}; use the name buckets.ensure_bucket(course, ...) returned."):
+    if not is_course_bucket(course, result, bucket):
         return result.finish()
     result.add("course.client('s3') is still a plain client", not hasattr(course.client("s3"), "_s3ec_plugin_context"),
                "you gave course.client('s3') to S3EncryptionClient, which attached itself to it: from now on it decrypts "

@@ -46,8 +46,10 @@ def _ensure_port_free(port: int) -> None:
 class Emulator:
     """One emulator server on 127.0.0.1; `port=0` picks a free port."""
 
-    def __init__(self, port: int = 0) -> None:
+    def __init__(self, port: int = 0, middleware: list[layer.Middleware] | None = None) -> None:
+        """`middleware`: the course layer to serve (default: all of layer.MIDDLEWARE); benchmarks pass less."""
         self.requested_port = port
+        self.middleware = middleware
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -72,7 +74,7 @@ class Emulator:
         """Bind the port and serve in a daemon thread."""
         _ensure_port_free(self.requested_port)
         self._server = make_server(
-            HOST, self.requested_port, layer.wrap(_moto_app()), threaded=True, request_handler=_QuietHandler
+            HOST, self.requested_port, layer.wrap(_moto_app(), self.middleware), threaded=True, request_handler=_QuietHandler
         )
         self._thread = threading.Thread(target=self._server.serve_forever, name="kmscourse-emulator", daemon=True)
         self._thread.start()

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import grants, managed, policy
-from .conditions import Context
 from .principals import Caller
 
 
