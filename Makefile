@@ -49,7 +49,7 @@ course: $(STAMP)
 # Two runs: nbval needs every cell of a notebook on one worker (--dist loadfile), while the rest
 # spreads best test by test. (xdist's loadgroup would do both in one run, but pytest 9.2 ignores it.)
 test: $(TEST_STAMP)
-	$(BIN)/pytest -n $(WORKERS) tests
+	$(BIN)/pytest -n $(WORKERS) --durations=15 tests
 	$(BIN)/pytest -n $(WORKERS) --dist loadfile notebooks
 
 labs: $(TEST_STAMP)

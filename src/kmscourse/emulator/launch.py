@@ -11,6 +11,7 @@ import boto3
 from ..awsenv import AwsFiles, bypass_proxies_for_loopback, point_at_emulator
 from ..course import TAG_KEY, Course
 from . import clock
+from .import_speed import skip_slow_optional_imports
 from .identity import ADMIN_POLICY_ARN, create_user, install_aws_managed_policies, reset_and_seed
 from .server import Emulator
 
@@ -18,6 +19,7 @@ from .server import Emulator
 def launch(learner: str, region: str, port: int = 0) -> Course:
     """Serve a fresh, seeded emulator, create the learner (AdministratorAccess) and point this process at it."""
     bypass_proxies_for_loopback()
+    skip_slow_optional_imports()
     emulator = Emulator(port).start()
     reset_and_seed(emulator.url)
     clock.reset()
