@@ -52,3 +52,11 @@ def test_generated_docs_are_in_sync() -> None:
 
     for path, text in devdocs.expected(ROOT).items():
         assert path.read_text() == text, f"{path.relative_to(ROOT)} is out of date; run `make docs`."
+
+
+def test_readme_module_map_links_every_lesson_and_lab() -> None:
+    """Every lesson and lab is reachable from the README, and every link there exists."""
+    readme = (ROOT / "README.md").read_text()
+    links = set(re.findall(r"\]\(((?:notebooks|labs)/[^)]+\.ipynb)\)", readme))
+    on_disk = {p.relative_to(ROOT).as_posix() for d in ("notebooks", "labs") for p in (ROOT / d).glob("*.ipynb")}
+    assert links == on_disk
