@@ -27,3 +27,11 @@ def is_course_bucket(course: Course, result: CheckResult, bucket: Any) -> bool:
         isinstance(bucket, str) and bucket.startswith(course.prefix),
         f"bucket is {bucket!r}; use the name buckets.ensure_bucket(course, ...) returned (it starts with {course.prefix}).",
     )
+
+
+def course_key_and_bucket(course: Course, result: CheckResult, kms: Any, bucket: Any) -> str | None:
+    """The course key's ARN when it exists and `bucket` is the learner's; else None, with the failed item recorded."""
+    key_arn = course_key_arn(course, result, kms)
+    if key_arn is None or not is_course_bucket(course, result, bucket):
+        return None
+    return key_arn

@@ -8,7 +8,7 @@ from botocore.exceptions import ClientError
 
 from ..course import Course
 from ..prereqs import default_alias
-from .common import course_key_arn, is_course_bucket
+from .common import course_key_and_bucket
 from .result import CheckResult
 
 KEY_ID_CONDITION = "s3:x-amz-server-side-encryption-aws-kms-key-id"
@@ -48,10 +48,8 @@ def check(course: Course, bucket: Any) -> CheckResult:
     result = CheckResult("Lab 05")
     s3, kms = course.client("s3"), course.client("kms")
     alias = default_alias(course)
-    key_arn = course_key_arn(course, result, kms)
+    key_arn = course_key_and_bucket(course, result, kms, bucket)
     if key_arn is None:
-        return result.finish()
-    if not is_course_bucket(course, result, bucket):
         return result.finish()
     try:
         rule = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"][0]

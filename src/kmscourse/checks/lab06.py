@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 from .. import s3_encryption_client as s3ec
 from ..course import Course
 from ..prereqs import default_alias
-from .common import course_key_arn, is_course_bucket
+from .common import course_key_and_bucket
 from .result import CheckResult
 
 PLAINTEXT = b"The launch code is 0000. (A file the lab 06 check encrypts with your functions.)\n" * 20
@@ -31,10 +31,8 @@ def check(course: Course, bucket: Any, context: Mapping[str, str],
     result = CheckResult("Lab 06")
     s3, kms = s3ec.new_s3_client(course), course.client("kms")  # a client of its own: yours may be wrapped
     alias = default_alias(course)
-    key_arn = course_key_arn(course, result, kms)
+    key_arn = course_key_and_bucket(course, result, kms, bucket)
     if key_arn is None:
-        return result.finish()
-    if not is_course_bucket(course, result, bucket):
         return result.finish()
     result.add("course.client('s3') is still a plain client", not hasattr(course.client("s3"), "_s3ec_plugin_context"),
                "you gave course.client('s3') to S3EncryptionClient, which attached itself to it: from now on it decrypts "
