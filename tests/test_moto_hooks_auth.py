@@ -137,5 +137,5 @@ def test_bootstrap_key_is_where_auth_expects_it() -> None:
     """middleware._bootstrap: emulator/identity.py's fixed key creates the learner through IAM."""
     from kmscourse.emulator import identity
 
-    key_id, secret = identity._BOOTSTRAP_KEY
+    key_id, secret = identity.BOOTSTRAP_KEY
     assert key_id.startswith("AKIA") and secret

@@ -85,6 +85,8 @@ def _preload() -> None:
     try:
         import boto3  # noqa: F401
         import moto.moto_server.werkzeug_app  # noqa: F401
+
+        from .emulator import launch  # noqa: F401  (the course layer and its moto hooks)
     except ModuleNotFoundError:
         pass
 

@@ -5,7 +5,7 @@ import json
 import urllib.request
 from dataclasses import dataclass
 
-import boto3
+from typing import Any
 
 ACCOUNT_ID = "123456789012"
 """moto's default account, the one the learner's user lives in."""
@@ -16,15 +16,17 @@ SEED = 10
 ADMIN_POLICY_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
 
 # Any credentials reach moto before the learner exists; these never leave the machine (the URL is loopback).
-_BOOTSTRAP_KEY = ("AKIAKMSCOURSEBOOTSTR", "kmscourse-bootstrap-secret")
+# The auth middleware accepts this key for IAM calls only.
+BOOTSTRAP_KEY = ("AKIAKMSCOURSEBOOTSTR", "kmscourse-bootstrap-secret")
 
 
 @dataclass(frozen=True)
 class Credentials:
-    """An access key pair."""
+    """An access key pair, and the ARN of the user it belongs to."""
 
     access_key_id: str
     secret_access_key: str
+    user_arn: str = ""
 
 
 def reset_and_seed(url: str, seed: int = SEED) -> None:
@@ -51,17 +53,13 @@ def install_aws_managed_policies(names: tuple[str, ...] = COURSE_MANAGED_POLICIE
             backend.managed_policies[policy.arn] = policy
 
 
-def create_user(url: str, region: str, name: str, policy_arns: tuple[str, ...] = (), tags: dict[str, str] | None = None) -> Credentials:
-    """Create an IAM user with the given managed policies and an access key, and return the key."""
-    iam = boto3.client(
-        "iam", endpoint_url=url, region_name=region,
-        aws_access_key_id=_BOOTSTRAP_KEY[0], aws_secret_access_key=_BOOTSTRAP_KEY[1],
-    )
-    iam.create_user(UserName=name, Tags=[{"Key": k, "Value": v} for k, v in (tags or {}).items()])
-    for arn in policy_arns:
-        iam.attach_user_policy(UserName=name, PolicyArn=arn)
+def create_user(iam: "Any", name: str, policy_arns: tuple[str, ...] = (), tags: dict[str, str] | None = None) -> Credentials:
+    """Create an IAM user with the given managed policies and an access key, through the IAM client given."""
+    arn = iam.create_user(UserName=name, Tags=[{"Key": k, "Value": v} for k, v in (tags or {}).items()])["User"]["Arn"]
+    for policy_arn in policy_arns:
+        iam.attach_user_policy(UserName=name, PolicyArn=policy_arn)
     key = iam.create_access_key(UserName=name)["AccessKey"]
-    return Credentials(key["AccessKeyId"], key["SecretAccessKey"])
+    return Credentials(key["AccessKeyId"], key["SecretAccessKey"], arn)
 
 
 def moto_version() -> str:

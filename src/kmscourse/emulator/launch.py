@@ -12,7 +12,7 @@ from ..awsenv import AwsFiles, bypass_proxies_for_loopback, point_at_emulator
 from ..course import TAG_KEY, Course
 from . import clock
 from .import_speed import skip_slow_optional_imports
-from .identity import ADMIN_POLICY_ARN, create_user, install_aws_managed_policies, reset_and_seed
+from .identity import ADMIN_POLICY_ARN, BOOTSTRAP_KEY, create_user, install_aws_managed_policies, reset_and_seed
 from .server import Emulator
 
 
@@ -24,17 +24,17 @@ def launch(learner: str, region: str, port: int = 0) -> Course:
     reset_and_seed(emulator.url)
     clock.reset()
     install_aws_managed_policies()
-    creds = create_user(emulator.url, region, learner, (ADMIN_POLICY_ARN,), {TAG_KEY: learner})
+    # One botocore session serves the bootstrap and then the learner, so its data files load once.
+    session = boto3.Session(aws_access_key_id=BOOTSTRAP_KEY[0], aws_secret_access_key=BOOTSTRAP_KEY[1], region_name=region)
+    iam = session.client("iam", endpoint_url=emulator.url)
+    creds = create_user(iam, learner, (ADMIN_POLICY_ARN,), {TAG_KEY: learner})
+    session._session.set_credentials(creds.access_key_id, creds.secret_access_key)
     directory = Path(tempfile.mkdtemp(prefix="kmscourse-aws-"))
     atexit.register(shutil.rmtree, directory, True)
     files = AwsFiles(directory, emulator.url, region)
     point_at_emulator(files, creds.access_key_id, creds.secret_access_key)
-    session = boto3.Session(
-        aws_access_key_id=creds.access_key_id, aws_secret_access_key=creds.secret_access_key, region_name=region
-    )
-    identity = session.client("sts", endpoint_url=emulator.url).get_caller_identity()
     return Course(
-        backend="emulator", session=session, account_id=identity["Account"], region=region,
-        identity_arn=identity["Arn"], learner=learner, endpoint_url=emulator.url,
+        backend="emulator", session=session, account_id=creds.user_arn.split(":")[4], region=region,
+        identity_arn=creds.user_arn, learner=learner, endpoint_url=emulator.url,
         emulator=emulator, aws_files=files,
     )

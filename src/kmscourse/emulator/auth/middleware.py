@@ -5,7 +5,7 @@ from typing import Any, Callable, Iterable
 from urllib.parse import parse_qs
 
 from .. import clock
-from ..identity import _BOOTSTRAP_KEY
+from ..identity import BOOTSTRAP_KEY
 from ..wsgi import Request, StartResponse, json_error
 from . import assume_role, errors, gate, principals, sigv4, via_s3
 
@@ -14,7 +14,7 @@ WSGIApp = Callable[..., Any]
 
 def _bootstrap(sig: sigv4.Signature) -> bool:
     """The fixed key emulator/identity.py uses to create the learner; it is good for IAM calls only."""
-    return sig.service == "iam" and sig.access_key_id == _BOOTSTRAP_KEY[0]
+    return sig.service == "iam" and sig.access_key_id == BOOTSTRAP_KEY[0]
 
 
 def _credential_problem(environ: dict[str, Any], caller: principals.Caller | None) -> str | None:
@@ -49,7 +49,7 @@ def authorization(app: WSGIApp) -> WSGIApp:
             return request.body
 
         if _bootstrap(sig):
-            secret = _BOOTSTRAP_KEY[1]
+            secret = BOOTSTRAP_KEY[1]
             caller = None
         else:
             caller = principals.lookup(sig.access_key_id)
