@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import json
+import logging
+import subprocess
+import sys
 
 import pytest
 from botocore.exceptions import ClientError
@@ -69,13 +72,99 @@ def test_expect_exception_prints_and_fails_loudly(capsys) -> None:
             pass
 
 
-def test_encryption_sdk_provider_round_trips_on_the_course_connection(course, key) -> None:
+@pytest.fixture(scope="module")
+def esdk():
     import aws_encryption_sdk
     from aws_encryption_sdk import CommitmentPolicy
 
-    esdk = aws_encryption_sdk.EncryptionSDKClient(commitment_policy=CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT)
-    provider = envelope.esdk_key_provider(course, key.key_arn)
-    message, header = esdk.encrypt(source=b"hello" * 1000, key_provider=provider, encryption_context=CONTEXT)
+    return aws_encryption_sdk.EncryptionSDKClient(commitment_policy=CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT)
+
+
+def _kms_calls(kms) -> list[str]:
+    """The names of the KMS operations `kms` sends from now on."""
+    calls: list[str] = []
+    kms.meta.events.register("before-call.kms.*", lambda model, **_: calls.append(model.name))
+    return calls
+
+
+def test_kms_keyring_round_trips_on_the_course_client(course, key, esdk) -> None:
+    kms = course.client("kms")
+    keyring = envelope.kms_keyring(kms, key.key_arn)
+    calls = _kms_calls(kms)
+    message, header = esdk.encrypt(source=b"hello" * 1000, keyring=keyring, encryption_context=CONTEXT)
     assert [k.key_provider.key_info.decode() for k in header.encrypted_data_keys] == [key.key_arn]
-    plaintext, header = esdk.decrypt(source=message, key_provider=provider)
+    assert header.algorithm.name == "AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384"  # committing and signed
+    plaintext, header = esdk.decrypt(source=message, keyring=keyring, encryption_context=CONTEXT)
     assert plaintext == b"hello" * 1000 and header.encryption_context["purpose"] == "test"
+    assert calls == ["GenerateDataKey", "Decrypt"]  # the KMS calls lesson 04 made by hand
+
+
+def test_sdk_refuses_a_different_context_value_before_calling_kms(course, key, esdk) -> None:
+    """What lesson 04 says about encryption_context on decrypt with a keyring, pair by pair."""
+    from aws_encryption_sdk.exceptions import AWSEncryptionSDKClientError
+
+    kms = course.client("kms")
+    keyring = envelope.kms_keyring(kms, key.key_arn)
+    message, _ = esdk.encrypt(source=b"data", keyring=keyring, encryption_context={"purpose": "test", "team": "a"})
+    calls = _kms_calls(kms)
+    with envelope.hide_close_traceback(), pytest.raises(AWSEncryptionSDKClientError, match="does not match"):
+        esdk.decrypt(source=message, keyring=keyring, encryption_context={"purpose": "test", "team": "b"})
+    assert calls == []
+    # pairs left out are not checked, and no context at all decrypts under the header's context
+    assert esdk.decrypt(source=message, keyring=keyring, encryption_context={"purpose": "test"})[0] == b"data"
+    assert esdk.decrypt(source=message, keyring=keyring)[0] == b"data"
+    # a pair the message does not have goes to KMS with the rest, and KMS refuses
+    calls.clear()
+    with envelope.hide_close_traceback(), pytest.raises(AWSEncryptionSDKClientError):
+        esdk.decrypt(source=message, keyring=keyring, encryption_context={"purpose": "test", "extra": "x"})
+    assert calls == ["Decrypt"]
+
+
+def test_a_decryption_keyring_needs_the_key_arn(course, key, esdk) -> None:
+    from aws_encryption_sdk.exceptions import AWSEncryptionSDKClientError
+
+    kms = course.client("kms")
+    by_alias = envelope.kms_keyring(kms, key.alias)
+    message, header = esdk.encrypt(source=b"data", keyring=by_alias, encryption_context=CONTEXT)
+    assert [k.key_provider.key_info.decode() for k in header.encrypted_data_keys] == [key.key_arn]
+    calls = _kms_calls(kms)
+    with envelope.hide_close_traceback(), pytest.raises(AWSEncryptionSDKClientError, match="cannot be used for Decrypt"):
+        esdk.decrypt(source=message, keyring=by_alias, encryption_context=CONTEXT)
+    assert calls == []
+    assert esdk.decrypt(source=message, keyring=envelope.kms_keyring(kms, key.key_arn))[0] == b"data"
+
+
+def test_a_keyring_asks_kms_only_for_data_keys_wrapped_under_its_own_arn(course, key, esdk) -> None:
+    from aws_encryption_sdk.exceptions import AWSEncryptionSDKClientError
+
+    kms = course.client("kms")
+    foreign, _ = esdk.encrypt(source=b"data", keyring=envelope.kms_keyring(kms, envelope.ensure_other_key(course)),
+                              encryption_context=CONTEXT)
+    calls = _kms_calls(kms)
+    with envelope.hide_close_traceback(), pytest.raises(AWSEncryptionSDKClientError, match="No Encrypted Data Keys found to match"):
+        esdk.decrypt(source=foreign, keyring=envelope.kms_keyring(kms, key.key_arn), encryption_context=CONTEXT)
+    assert calls == []
+
+
+def test_hide_close_traceback_drops_only_that_record_and_only_inside(course, key, esdk, caplog) -> None:
+    from aws_encryption_sdk.exceptions import AWSEncryptionSDKClientError
+
+    keyring = envelope.kms_keyring(course.client("kms"), key.key_arn)
+    message, _ = esdk.encrypt(source=b"data", keyring=keyring, encryption_context=CONTEXT)
+    wrong = {"purpose": "other"}
+    with caplog.at_level(logging.ERROR, logger=envelope.SDK_STREAM_LOGGER):
+        with envelope.hide_close_traceback(), pytest.raises(AWSEncryptionSDKClientError):
+            esdk.decrypt(source=message, keyring=keyring, encryption_context=wrong)
+        assert [r.getMessage() for r in caplog.records] == []
+        logging.getLogger(envelope.SDK_STREAM_LOGGER).error("something else")
+        with pytest.raises(AWSEncryptionSDKClientError):
+            esdk.decrypt(source=message, keyring=keyring, encryption_context=wrong)
+    assert [r.getMessage() for r in caplog.records] == ["something else", "Error on closing"]
+
+
+def test_import_kmscourse_does_not_load_the_sdk() -> None:
+    """Lesson 04 imports the Encryption SDK and the MPL in its SDK section; Setup must not pay for them."""
+    code = ("import sys, kmscourse, kmscourse.envelope; "
+            "print([m for m in ('aws_encryption_sdk', 'aws_cryptographic_material_providers') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -2,14 +2,18 @@
 
 The envelope is a small JSON document holding the *encrypted* data key, the nonce and the ciphertext.
 The encryption context is not stored: whoever decrypts must state it, and KMS and AES-GCM both check it.
+The lesson then does the same with the AWS Encryption SDK and an AWS KMS keyring (`kms_keyring`); the Material
+Providers Library is imported only when a keyring is made, so `import kmscourse` stays fast.
 """
 from __future__ import annotations
 
 import base64
 import json
+import logging
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 from botocore.exceptions import ClientError
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -25,6 +29,9 @@ NONCE_BYTES = 12
 
 FIELDS = ("encrypted_data_key", "nonce", "ciphertext")
 """The binary fields of an envelope, stored as base64 text."""
+
+SDK_STREAM_LOGGER = "aws_encryption_sdk.streaming_client"
+"""The AWS Encryption SDK logger that reports, with a traceback, a message it stopped reading part way."""
 
 
 @dataclass(frozen=True)
@@ -93,9 +100,38 @@ def ensure_other_key(course: Course) -> str:
     return str(key["Arn"])
 
 
-def esdk_key_provider(course: Course, key_arn: str) -> Any:
-    """An AWS Encryption SDK KMS master key provider for `key_arn`, on the course's connection and credentials."""
-    import aws_encryption_sdk
+def kms_keyring(kms: Any, key_id: str) -> Any:
+    """An AWS KMS keyring (Material Providers Library) for `key_id`, calling KMS through the boto3 client `kms`.
 
-    botocore_session = course.session._session  # boto3 keeps its botocore session here; the SDK wants that one
-    return aws_encryption_sdk.StrictAwsKmsMasterKeyProvider(key_ids=[key_arn], botocore_session=botocore_session)
+    To encrypt, `key_id` may be any identifier KMS accepts; to decrypt, it must be the key ARN: the keyring
+    compares it with the ARN stored beside each encrypted data key, and refuses an alias before calling KMS.
+    """
+    from aws_cryptographic_material_providers.mpl import AwsCryptographicMaterialProviders
+    from aws_cryptographic_material_providers.mpl.config import MaterialProvidersConfig
+    from aws_cryptographic_material_providers.mpl.models import CreateAwsKmsKeyringInput
+
+    providers = AwsCryptographicMaterialProviders(config=MaterialProvidersConfig())
+    return providers.create_aws_kms_keyring(input=CreateAwsKmsKeyringInput(kms_key_id=key_id, kms_client=kms))
+
+
+class _NotClosingNoise(logging.Filter):
+    """Drops the Encryption SDK's "Error on closing" record, which follows every refused decrypt."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != "Error on closing"
+
+
+@contextmanager
+def hide_close_traceback() -> Iterator[None]:
+    """Inside the block, hide the SDK's second traceback ("Error on closing") after a refused decrypt.
+
+    The refusal itself still raises. Only the log record about the half-read message ("Footer not read") is
+    dropped, and only until the block ends.
+    """
+    logger = logging.getLogger(SDK_STREAM_LOGGER)
+    noise = _NotClosingNoise()
+    logger.addFilter(noise)
+    try:
+        yield
+    finally:
+        logger.removeFilter(noise)
