@@ -7,10 +7,6 @@ from kmscourse.checks import lab00
 from kmscourse.errors import CourseError
 
 
-@pytest.fixture(autouse=True)
-def lenient(monkeypatch):
-    monkeypatch.setenv("KMSCOURSE_CHECKS_STRICT", "0")
-
 
 def test_right_answers_pass(course) -> None:
     assert lab00.check(course, course.identity_arn, course.region).passed

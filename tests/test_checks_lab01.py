@@ -10,10 +10,6 @@ from kmscourse.checks.elsewhere import client
 NO_ALIAS = "course-key-no-alias.yaml"
 
 
-@pytest.fixture(autouse=True)
-def lenient(monkeypatch):
-    monkeypatch.setenv("KMSCOURSE_CHECKS_STRICT", "0")
-
 
 @pytest.fixture(scope="module", autouse=True)
 def remove_test_stacks(course):

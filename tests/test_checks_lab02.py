@@ -8,10 +8,6 @@ from kmscourse.checks import lab02
 from kmscourse.checks.elsewhere import client
 
 
-@pytest.fixture(autouse=True)
-def lenient(monkeypatch):
-    monkeypatch.setenv("KMSCOURSE_CHECKS_STRICT", "0")
-
 
 @pytest.fixture(scope="module", autouse=True)
 def remove_test_aliases(course):

@@ -14,10 +14,6 @@ from kmscourse.checks.elsewhere import client
 SECRET = b"the colleague's lunch order: falafel\n"
 
 
-@pytest.fixture(autouse=True)
-def lenient(monkeypatch):
-    monkeypatch.setenv("KMSCOURSE_CHECKS_STRICT", "0")
-
 
 @pytest.fixture
 def files(course, tmp_path):

@@ -5,22 +5,13 @@ import base64
 import json
 import os
 
-import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from kmscourse import envelope, prereqs
+from kmscourse import envelope
 from kmscourse.checks import lab04
 from kmscourse.envelope import Envelope, aad, pack, unpack
 
 
-@pytest.fixture(autouse=True)
-def lenient(monkeypatch):
-    monkeypatch.setenv("KMSCOURSE_CHECKS_STRICT", "0")
-
-
-@pytest.fixture(scope="module")
-def key(course):
-    return prereqs.ensure_course_key(course)
 
 
 def _encryptor(course, key_id, with_context=True, leak_key=False, store_plaintext=False):

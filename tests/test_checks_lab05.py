@@ -5,18 +5,10 @@ import json
 
 import pytest
 
-from kmscourse import buckets, envelope, prereqs
+from kmscourse import buckets, envelope
 from kmscourse.checks import lab05
 
 
-@pytest.fixture(autouse=True)
-def lenient(monkeypatch):
-    monkeypatch.setenv("KMSCOURSE_CHECKS_STRICT", "0")
-
-
-@pytest.fixture(scope="module")
-def key(course):
-    return prereqs.ensure_course_key(course)
 
 
 def _default(course, bucket, key_id="alias/kmscourse-learner-key", bucket_key=True, algorithm="aws:kms"):

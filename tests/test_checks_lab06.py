@@ -7,21 +7,13 @@ import pytest
 from s3_encryption import S3EncryptionClient, S3EncryptionClientConfig
 from s3_encryption.materials.kms_keyring import KmsKeyring
 
-from kmscourse import buckets, envelope, prereqs
+from kmscourse import buckets, envelope
 from kmscourse import s3_encryption_client as s3ec
 from kmscourse.checks import lab06
 
 CONTEXT = {"course": "kmscourse", "lab": "10.2.1"}
 
 
-@pytest.fixture(autouse=True)
-def lenient(monkeypatch):
-    monkeypatch.setenv("KMSCOURSE_CHECKS_STRICT", "0")
-
-
-@pytest.fixture(scope="module")
-def key(course):
-    return prereqs.ensure_course_key(course)
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,6 @@ from kmscourse.demo_keys import ensure_key
 from kmscourse.errors import CourseError
 
 
-@pytest.fixture(autouse=True)
-def lenient(monkeypatch):
-    monkeypatch.setenv("KMSCOURSE_CHECKS_STRICT", "0")
-
 
 def _key(course, name: str) -> str:
     return ensure_key(course, f"test07-{name}", "lab 07 test").key_id

@@ -12,10 +12,6 @@ from kmscourse.demo_keys import ensure_key
 CONDITION = {"StringEquals": {"kms:EncryptionContext:project": "lab09"}}
 
 
-@pytest.fixture(autouse=True)
-def lenient(monkeypatch):
-    monkeypatch.setenv("KMSCOURSE_CHECKS_STRICT", "0")
-
 
 @pytest.fixture
 def cast_members(course):

@@ -13,10 +13,6 @@ from test_cleanup import _bucket_stack, as_learner, populate
 RIGHT = {n: q.answer for n, q in enumerate(quiz.QUESTIONS, start=1)}
 
 
-@pytest.fixture(autouse=True)
-def lenient(monkeypatch):
-    monkeypatch.setenv("KMSCOURSE_CHECKS_STRICT", "0")
-
 
 def test_right_answers_and_a_full_teardown_pass(course) -> None:
     c = as_learner(course, "lab10-ok")

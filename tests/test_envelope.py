@@ -10,16 +10,12 @@ import pytest
 from botocore.exceptions import ClientError
 from cryptography.exceptions import InvalidTag
 
-from kmscourse import envelope, prereqs
+from kmscourse import envelope
 from kmscourse.errors import CourseError
 from kmscourse.show import expect_exception
 
 CONTEXT = {"purpose": "test"}
 
-
-@pytest.fixture(scope="module")
-def key(course):
-    return prereqs.ensure_course_key(course)
 
 
 def test_round_trip_and_nothing_secret_stored(course, key) -> None:
