@@ -11,6 +11,9 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # Parallel pytest workers for `make test`.
 WORKERS ?= 2
 
+# Every recipe, and the kernels and `!aws` cells they start, use the course's own tools first.
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+
 STAMP := $(VENV)/.kmscourse-installed
 TEST_STAMP := $(VENV)/.kmscourse-test-installed
 

@@ -91,3 +91,16 @@ def test_principal_arn_turns_an_assumed_role_session_into_its_role(course) -> No
     session_course = replace(course, identity_arn="arn:aws:sts::111122223333:assumed-role/Sandbox/ada")
     assert session_course.principal_arn == "arn:aws:iam::111122223333:role/Sandbox"
     assert course.principal_arn == course.identity_arn
+
+
+def test_shell_cells_use_the_course_environments_tools() -> None:
+    """`!aws` in a kernel started from .venv/bin/jupyter (venv not activated) is the course's AWS CLI, not the machine's."""
+    import os
+
+    probe = "import kmscourse, shutil; kmscourse.start(quiet=True); print(shutil.which('aws')); print(shutil.which('python3'))"
+    path_without_venv = os.pathsep.join(p for p in os.environ.get("PATH", "").split(os.pathsep) if not p.startswith(str(ROOT)))
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT,
+                          env=clean_env(PATH=path_without_venv), timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    aws, python3 = proc.stdout.split()
+    assert aws == str(BIN / "aws") and python3 == str(BIN / "python3")

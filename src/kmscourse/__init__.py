@@ -51,6 +51,9 @@ def start(quiet: bool = False) -> "Course":
             f"{', '.join(BACKENDS)} (or unset it for the emulator) and restart the kernel."
         )
     learner = validate_learner(settings.LEARNER.get())
+    from .awsenv import put_course_tools_first
+
+    put_course_tools_first()
     try:
         if backend == "emulator":
             from .emulator.launch import launch

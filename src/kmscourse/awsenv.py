@@ -12,6 +12,7 @@ keeps every request on the machine, even when real credentials or AWS_PROFILE ar
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 # Variables that could send a request elsewhere or pick other credentials; removed in emulator mode.
@@ -62,6 +63,17 @@ class AwsFiles:
         self.config_path.write_text("\n".join(config))
         self.credentials_path.write_text("\n".join(creds))
         self.credentials_path.chmod(0o600)
+
+
+def put_course_tools_first() -> None:
+    """Put this Python's bin folder first on PATH, so `!aws` and `!python3` cells use the course environment's.
+
+    Jupyter started as .venv/bin/jupyter does not activate the venv, so without this `!aws` finds whatever AWS CLI
+    the machine has, or none.
+    """
+    bindir = str(Path(sys.executable).parent)
+    parts = [p for p in os.environ.get("PATH", "").split(os.pathsep) if p and p != bindir]
+    os.environ["PATH"] = os.pathsep.join([bindir, *parts])
 
 
 def bypass_proxies_for_loopback() -> None:
