@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
+import sys
+from pathlib import Path
 
 import boto3
 import pytest
@@ -115,12 +115,11 @@ def test_role_session_expires(course, made) -> None:
     refused(lambda: session.client("kms", endpoint_url=course.endpoint_url).list_keys(), "ExpiredTokenException")
 
 
-@pytest.mark.emulator_only("the course writes CLI profiles into its own AWS files on the emulator only")
 @pytest.mark.behaviour("aws --profile runs as that profile's user")
 def test_cli_profile_acts_as_the_member(course, outsider) -> None:
     """`aws --profile NAME` signs with that profile's key, so the outsider's CLI calls are the outsider's.
     https://docs.aws.amazon.com/cli/v1/userguide/cli-configure-files.html"""
-    aws = shutil.which("aws", path=os.path.dirname(os.path.realpath(os.sys.executable))) or "aws"
+    aws = str(Path(sys.executable).parent / "aws")  # the course environment's CLI, not the machine's
     done = subprocess.run([aws, "--profile", outsider.profile, "kms", "list-keys"], capture_output=True, text=True, timeout=60)
     assert done.returncode != 0
     assert f"User: {outsider.arn} is not authorized to perform: kms:ListKeys on resource: *" in done.stderr
