@@ -1,11 +1,18 @@
 """Shared fixtures: the repo root and an in-process course on the emulator."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from support import ROOT
+
+# CI replays the same property-test examples every run, so a red CI always reproduces; locally they vary and explore.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")
