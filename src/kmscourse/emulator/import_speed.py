@@ -1,8 +1,8 @@
 """Keep CloudFormation's first call fast: skip one slow optional import that the emulator never needs.
 
-moto's CloudFormation imports API Gateway, which imports jsonschema. When rfc3987-syntax is installed (Jupyter
-pulls it in), jsonschema builds an IRI grammar at import: about 1.5 s of CPU, a third of a lesson's first
-stack deploy. jsonschema treats the package as optional, so marking it absent only drops IRI format checks.
+moto's API Gateway models (which CloudFormation loads for templates beyond AWS::KMS::*) import jsonschema.
+When rfc3987-syntax is installed (Jupyter pulls it in), jsonschema builds an IRI grammar at import: about
+1.5 s of CPU. jsonschema treats the package as optional, so marking it absent only drops IRI format checks.
 """
 from __future__ import annotations
 

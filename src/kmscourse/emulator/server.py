@@ -9,6 +9,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from ..errors import CourseError
 from . import layer
+from .cfn_deferred_models import import_cloudformation
 
 HOST = "127.0.0.1"
 
@@ -73,6 +74,7 @@ class Emulator:
     def start(self) -> "Emulator":
         """Bind the port and serve in a daemon thread."""
         _ensure_port_free(self.requested_port)
+        import_cloudformation()  # before any request thread exists, so no import can see the stand-ins
         self._server = make_server(
             HOST, self.requested_port, layer.wrap(_moto_app(), self.middleware), threaded=True, request_handler=_QuietHandler
         )
