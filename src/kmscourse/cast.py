@@ -15,6 +15,7 @@ from botocore.exceptions import ClientError
 
 from .course import _CLIENT_CONFIG, Course
 from .errors import CourseError
+from .sessions import new_session
 
 ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
 
@@ -73,7 +74,7 @@ def member(course: Course, role: str, policy_arns: tuple[str, ...] = (), inline:
     for old in iam.list_access_keys(UserName=name)["AccessKeyMetadata"]:
         iam.delete_access_key(UserName=name, AccessKeyId=old["AccessKeyId"])  # only the course ever holds them
     key = iam.create_access_key(UserName=name)["AccessKey"]
-    session = boto3.Session(
+    session = new_session(
         aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"], region_name=course.region
     )
     profile = None

@@ -9,12 +9,12 @@ from __future__ import annotations
 import os
 from urllib.parse import urlparse
 
-import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from . import settings
 from .course import Course, validate_learner
 from .errors import CourseError
+from .sessions import new_session
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -45,7 +45,7 @@ def running_emulator() -> Course | None:
             "export the lines `kmscourse emulator` printed."
         )
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or settings.REGION.get()
-    session = boto3.Session(aws_access_key_id=key, aws_secret_access_key=secret, region_name=region)
+    session = new_session(aws_access_key_id=key, aws_secret_access_key=secret, region_name=region)
     try:
         identity = session.client("sts", endpoint_url=url).get_caller_identity()
     except (ClientError, BotoCoreError) as exc:

@@ -7,13 +7,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from . import settings
 from .awsenv import AwsFiles, use_course_files
 from .course import Course
 from .errors import CourseError
+from .sessions import new_session
 
 
 def connect(learner: str) -> Course:
@@ -26,7 +26,7 @@ def connect(learner: str) -> Course:
         )
     if not re.fullmatch(r"\d{12}", expected):
         raise CourseError(f"KMSCOURSE_ACCOUNT_ID is '{expected}'; it must be the 12-digit account id, digits only.")
-    session = boto3.Session()
+    session = new_session()
     region = session.region_name or settings.REGION.get()
     try:
         identity = session.client("sts", region_name=region).get_caller_identity()

@@ -13,11 +13,12 @@ def install() -> None:
     with _lock:
         if _installed:
             return
-        from . import cfn_kms, deletion, encryption_context, lazy_private_key, rotation, s3_policy
+        from . import cfn_kms, deletion, encryption_context, lazy_private_key, moto_session, rotation, s3_policy
 
         deletion.install()
         encryption_context.install()
         lazy_private_key.install()
+        moto_session.install()
         rotation.install()
         cfn_kms.install()
         s3_policy.install()

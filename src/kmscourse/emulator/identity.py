@@ -41,16 +41,30 @@ COURSE_MANAGED_POLICIES = ("AdministratorAccess", "ReadOnlyAccess", "AmazonS3Ful
 
 def install_aws_managed_policies(names: tuple[str, ...] = COURSE_MANAGED_POLICIES) -> None:
     """Put the named AWS managed policies into moto's IAM backend (a hook on moto's internals; see tests)."""
-    from moto.iam.aws_managed_policies import aws_managed_policies_data
     from moto.iam.models import AWSManagedPolicy, iam_backends
 
     backend = iam_backends[ACCOUNT_ID]["aws"]
-    data = json.loads(aws_managed_policies_data)
+    data = _release_policy_data(names)
     for name in names:
         policy = AWSManagedPolicy.from_data(name, ACCOUNT_ID, "us-east-1", data[name])
         if policy.arn not in backend.managed_policies:
             backend.aws_managed_policies.append(policy)
             backend.managed_policies[policy.arn] = policy
+
+
+def _release_policy_data(names: tuple[str, ...]) -> dict[str, Any]:
+    """The named policies' data; moto's 4.5 MB text of all of them is swapped for one holding only these.
+
+    moto loads none of that text unless MOTO_IAM_LOAD_MANAGED_POLICIES is set, and the course never sets it,
+    so the emulator behaves the same while the kernel gives the text's memory back.
+    """
+    import moto.iam.aws_managed_policies as source
+    import moto.iam.models as models
+
+    data = json.loads(source.aws_managed_policies_data)
+    kept = json.dumps({name: data[name] for name in names})
+    source.aws_managed_policies_data = models.aws_managed_policies_data = kept  # type: ignore[attr-defined]
+    return data
 
 
 def create_user(iam: "Any", name: str, policy_arns: tuple[str, ...] = (), tags: dict[str, str] | None = None) -> Credentials:

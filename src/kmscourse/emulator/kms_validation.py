@@ -26,9 +26,9 @@ class KmsRequestError(Exception):
 
 @lru_cache(maxsize=1)
 def _model() -> Any:
-    import botocore.session
+    from ..sessions import botocore_session
 
-    return botocore.session.get_session().get_service_model("kms")
+    return botocore_session().get_service_model("kms")
 
 
 def input_shape(operation: str) -> Shape | None:

@@ -6,10 +6,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import boto3
-
 from ..awsenv import AwsFiles, bypass_proxies_for_loopback, point_at_emulator
 from ..course import TAG_KEY, Course
+from ..sessions import new_session
 from . import clock
 from .import_speed import skip_slow_optional_imports
 from .identity import ADMIN_POLICY_ARN, BOOTSTRAP_KEY, create_user, install_aws_managed_policies, reset_and_seed
@@ -25,7 +24,7 @@ def launch(learner: str, region: str, port: int = 0) -> Course:
     clock.reset()
     install_aws_managed_policies()
     # One botocore session serves the bootstrap and then the learner, so its data files load once.
-    session = boto3.Session(aws_access_key_id=BOOTSTRAP_KEY[0], aws_secret_access_key=BOOTSTRAP_KEY[1], region_name=region)
+    session = new_session(aws_access_key_id=BOOTSTRAP_KEY[0], aws_secret_access_key=BOOTSTRAP_KEY[1], region_name=region)
     iam = session.client("iam", endpoint_url=emulator.url)
     creds = create_user(iam, learner, (ADMIN_POLICY_ARN,), {TAG_KEY: learner})
     session._session.set_credentials(creds.access_key_id, creds.secret_access_key)
