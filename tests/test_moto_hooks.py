@@ -210,3 +210,22 @@ def test_s3_state_the_sse_layer_reads() -> None:
     finally:
         s3.delete_object("kmscourse-hook-check", "o")
         s3.delete_bucket("kmscourse-hook-check")
+
+
+def test_change_set_internals() -> None:
+    """cfn_change_sets.install: where moto refuses, compares, diffs and applies change sets, and Alias updates."""
+    from moto.cloudformation import models, parsing, responses
+    from moto.kms.models import Alias
+    from kmscourse.emulator import cfn_change_sets, cfn_kms
+
+    create = inspect.getsource(responses.CloudFormationResponse.create_change_set.__wrapped__)
+    assert "self._validate_different_update(" in create
+    backend_create = inspect.getsource(models.CloudFormationBackend.create_change_set)
+    assert "stack.has_parameters(parameters)" in backend_create and "didn't contain changes" in backend_create
+    assert "self.changes = self.diff()" in inspect.getsource(models.ChangeSet.__init__)
+    assert "parameters: dict[str, Any] | None = None" in inspect.getsource(parsing.ResourceMap.build_resource_diff)
+    execute = inspect.getsource(models.CloudFormationBackend.execute_change_set.__wrapped__)
+    assert "change_set.apply()" in execute and "stack.template = change_set.template" in execute
+    assert {"_parse_template", "_create_output_map", "stack_parameters"} <= set(dir(models.Stack))
+    assert models.ChangeSet.diff is cfn_change_sets.diff and models.Stack.has_parameters is cfn_change_sets.has_parameters
+    assert Alias.update_from_cloudformation_json.__func__.__module__ == cfn_kms.__name__

@@ -61,13 +61,6 @@ NOT_REPRODUCED: list[dict[str, str]] = [
         "aws_doc": "https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html",
     },
     {
-        "behaviour": "`aws cloudformation deploy` (change sets)",
-        "aws": "deploy creates and executes a change set; with nothing to change it prints 'No changes to deploy' "
-               "and exits 0, and an executed change set updates the stack's outputs. moto fails the empty change "
-               "set and leaves outputs stale, so lesson 01 shows the command without running it.",
-        "aws_doc": "https://docs.aws.amazon.com/cli/latest/reference/cloudformation/deploy/",
-    },
-    {
         "behaviour": "Deleting a stack whose S3 bucket is not empty",
         "aws": "CloudFormation cannot delete a non-empty bucket: the stack ends in DELETE_FAILED and the bucket stays; "
                "the emulator deletes the stack and leaves the bucket behind.",

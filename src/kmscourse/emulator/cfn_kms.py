@@ -1,6 +1,7 @@
-"""AWS::KMS::Key in CloudFormation as AWS runs it: object policies, Tags, updates, and deletion by schedule.
+"""AWS::KMS::Key and ::Alias in CloudFormation as AWS runs them: object policies, Tags, updates, deletion by schedule.
 
 https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kms-key.html
+https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kms-alias.html
 """
 from __future__ import annotations
 
@@ -100,10 +101,26 @@ def delete_key(key: Any, account_id: str, region_name: str) -> None:
         deletion.schedule(backend, key, extras(key).cfn_pending_window_days)
 
 
-def install() -> None:
-    """Replace moto's AWS::KMS::Key create, update and delete with the ones above."""
-    from moto.kms.models import Key
+def update_alias(original_resource: Any, new_resource_name: str, cloudformation_json: Any, account_id: str, region_name: str) -> Any:
+    """A new AliasName replaces the alias (AWS: "Update requires: Replacement"); a new TargetKeyId retargets it."""
+    from moto.kms.models import kms_backends
 
+    backend = kms_backends[account_id][region_name]
+    props = cloudformation_json.get("Properties") or {}
+    if props["AliasName"] != original_resource.alias_name:
+        replacement = backend.create_alias(target_key_id=props["TargetKeyId"], alias_name=props["AliasName"])
+        backend.delete_alias(original_resource.alias_name)
+        return replacement
+    return backend.update_alias(target_key_id=props["TargetKeyId"], alias_name=props["AliasName"])
+
+
+def install() -> None:
+    """Replace moto's AWS::KMS::Key create, update and delete, and AWS::KMS::Alias update, with the ones above."""
+    from moto.kms.models import Alias, Key
+
+    Alias.update_from_cloudformation_json = classmethod(  # type: ignore[method-assign, assignment]
+        lambda cls, *args, **kwargs: update_alias(*args, **kwargs)
+    )
     Key.create_from_cloudformation_json = classmethod(  # type: ignore[method-assign, assignment]
         lambda cls, *args, **kwargs: create_key(*args, **kwargs)
     )
