@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from kmscourse import stacks
+from kmscourse import cast, stacks
+from kmscourse.errors import CourseError
 from kmscourse.checks import lab01
 from kmscourse.checks.elsewhere import client
 
@@ -35,7 +36,7 @@ def test_right_stack_passes(course) -> None:
 
 
 def test_wrong_principal_names_it(course) -> None:
-    other = "arn:aws:iam::123456789012:user/someone-else"
+    other = cast.colleague(course).arn  # a real user: KMS refuses a policy naming one that does not exist
     result = lab01.check(course, deploy(course, "principal", learner=other))
     hints = result.hints()
     assert [i.name for i in result.failures] == ["the key policy makes you key administrator", "the key policy makes you key user"]
@@ -91,3 +92,18 @@ def test_disabled_key(course) -> None:
 def test_stack_name_not_a_string(course) -> None:
     result = lab01.check(course, {"StackName": "x"})
     assert result.hints() == ["stack_name is {'StackName': 'x'}; give the name of your stack as a string."]
+
+
+def test_policy_that_locks_you_out_rolls_back_with_the_reason(course) -> None:
+    """Without the root statement and with only a colleague named, KMS's lockout check fails the key."""
+    text = stacks.template(NO_ALIAS)
+    start = text.index("          - Sid: EnableIAMPoliciesInThisAccount")
+    end = text.index("          - Sid: AllowKeyAdministration")
+    lockout = "The new key policy will not allow you to update the key policy in the future."
+    with pytest.raises(CourseError, match="ROLLBACK_COMPLETE: CourseKey: .*" + lockout):
+        deploy(course, "lockout", body=text[:start] + text[end:], learner=cast.colleague(course).arn)
+    result = lab01.check(course, course.name("t01-lockout"))
+    assert not result.passed
+    assert result.failures[0].name == "the stack is CREATE_COMPLETE or UPDATE_COMPLETE"
+    assert "ROLLBACK_COMPLETE" in result.hints()[0] and lockout in result.hints()[0]
+

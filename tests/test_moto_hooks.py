@@ -229,3 +229,25 @@ def test_change_set_internals() -> None:
     assert {"_parse_template", "_create_output_map", "stack_parameters"} <= set(dir(models.Stack))
     assert models.ChangeSet.diff is cfn_change_sets.diff and models.Stack.has_parameters is cfn_change_sets.has_parameters
     assert Alias.update_from_cloudformation_json.__func__.__module__ == cfn_kms.__name__
+
+
+def test_stack_event_internals() -> None:
+    """cfn_stack_events.install: the resource functions, Stack methods and attributes the events and rollback use."""
+    from moto.cloudformation import models, parsing
+    from moto.core import exceptions
+    from kmscourse.emulator import cfn_stack_events
+
+    params = ["logical_id", "resource_json", "resources_map", "account_id", "region_name"]
+    for wrapped in (parsing.parse_and_create_resource, parsing.parse_and_update_resource):
+        assert list(inspect.signature(wrapped.__wrapped__).parameters) == params
+    assert list(inspect.signature(parsing.ResourceMap._delete_resource.__wrapped__).parameters) == [
+        "self", "parsed_resource", "resource_json"]
+    getitem = inspect.getsource(parsing.ResourceMap.__getitem__)
+    assert "parse_and_create_resource(" in getitem and "self._parsed_resources[resource_logical_id]" in getitem
+    assert "parse_and_update_resource(" in inspect.getsource(parsing.ResourceMap.update)
+    assert "self.resource_map.create(" in inspect.getsource(models.Stack.create_resources.__wrapped__)
+    assert "self.resource_map.update(" in inspect.getsource(models.Stack.update.__wrapped__)
+    assert list(inspect.signature(models.Event).parameters)[:6] == [
+        "stack_id", "stack_name", "logical_resource_id", "physical_resource_id", "resource_type", "resource_status"]
+    assert {"JsonRESTError", "ServiceException"} <= set(dir(exceptions)) and callable(parsing.clean_json)
+    assert parsing.parse_and_create_resource.__module__ == cfn_stack_events.__name__

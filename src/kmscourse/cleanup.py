@@ -174,7 +174,7 @@ def _delete_stack(course: Course, stack: str) -> str:
     if final == "DELETE_COMPLETE":
         note = f" (its {keys} KMS key(s) now wait in PendingDeletion for the template's PendingWindowInDays)" if keys else ""
         return f"deleted stack {stack}{note}"
-    return f"stack {stack} ended in {final}: {stacks._reason(course, stack)}"
+    return f"stack {stack} ended in {final}: {stacks.failure_reason(course, stack)}"
 
 
 def _revoke(course: Course, key_id: str, grant_id: str) -> str:

@@ -48,7 +48,7 @@ def wait(course: Course, stack: str, timeout_s: float = 600) -> str:
         time.sleep(delay)
 
 
-def _reason(course: Course, stack: str) -> str:
+def failure_reason(course: Course, stack: str) -> str:
     """The first failure reason in the stack's events."""
     try:
         events = course.client("cloudformation").describe_stack_events(StackName=stack)["StackEvents"]
@@ -80,7 +80,7 @@ def deploy(course: Course, stack: str, body: str, parameters: dict[str, str] | N
             raise CourseError(f"CloudFormation refused stack {stack}: {message}") from None
     final = wait(course, stack)
     if final not in DONE:
-        raise CourseError(f"Stack {stack} ended in {final}: {_reason(course, stack)}")
+        raise CourseError(f"Stack {stack} ended in {final}: {failure_reason(course, stack)}")
     return outputs(course, stack)
 
 

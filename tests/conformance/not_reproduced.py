@@ -61,16 +61,17 @@ NOT_REPRODUCED: list[dict[str, str]] = [
         "aws_doc": "https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html",
     },
     {
+        "behaviour": "Template parameter constraints",
+        "aws": "CreateStack, UpdateStack and CreateChangeSet refuse a parameter value that breaks its AllowedPattern, "
+               "AllowedValues, MinValue/MaxValue or MinLength/MaxLength with ValidationError; moto does not check them, "
+               "so the value reaches the resource (where KMS may still refuse it).",
+        "aws_doc": "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html",
+    },
+    {
         "behaviour": "Deleting a stack whose S3 bucket is not empty",
         "aws": "CloudFormation cannot delete a non-empty bucket: the stack ends in DELETE_FAILED and the bucket stays; "
                "the emulator deletes the stack and leaves the bucket behind.",
         "aws_doc": "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-bucket.html",
-    },
-    {
-        "behaviour": "Per-resource CloudFormation stack events",
-        "aws": "describe-stack-events lists an event for every resource's status change; the emulator records "
-               "stack-level events only.",
-        "aws_doc": "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackEvents.html",
     },
     {
         "behaviour": "RotateKeyOnDemand limit per key",

@@ -58,8 +58,9 @@ def check(course: Course, stack_name: Any) -> CheckResult:
     if not result.add(f"stack {stack_name} exists in {course.region}", state is not None, hint):
         return result.finish()
     done = state in stacks.DONE
+    reason = "" if done else f" ({stacks.failure_reason(course, stack_name)})"
     result.add("the stack is CREATE_COMPLETE or UPDATE_COMPLETE", done,
-               f"the stack is {state}; read its events (describe_stack_events) for the reason, fix the template and deploy again.")
+               f"the stack is {state}{reason}; fix the template and deploy again (describe_stack_events shows every step).")
     key_id = stacks.outputs(course, stack_name).get("KeyId") if done else None
     if not result.add("the stack has a KeyId output", bool(key_id),
                       f"stack {stack_name} has no KeyId output; add Outputs: KeyId: Value: !Ref CourseKey to the template."):

@@ -29,7 +29,7 @@ def check_teardown(course: Course, result: CheckResult) -> CheckResult:
     live = course_stacks(course)
     for stack in live:
         name, state = stack["StackName"], stack["StackStatus"]
-        reason = stacks._reason(course, name) if state == "DELETE_FAILED" else ""
+        reason = stacks.failure_reason(course, name) if state == "DELETE_FAILED" else ""
         if any(mark in reason for mark in _NOT_EMPTY):
             hint = (f"stack {name} is DELETE_FAILED because a bucket in it still holds objects ({reason}); empty the "
                     "bucket first, then delete the stack again (cleanup.teardown empties buckets before deleting stacks).")

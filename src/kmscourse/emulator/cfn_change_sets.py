@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from . import cfn_stack_events
+
 NO_CHANGES = "The submitted information didn't contain changes. Submit different information to create a change set."
 """AWS's StatusReason for an empty change set; moto's backend already uses this text."""
 
@@ -61,13 +63,23 @@ def _create_change_set(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 
 def _execute_change_set(original: Callable[..., Any]) -> Callable[..., Any]:
-    """ExecuteChangeSet that refuses a change set which is not AVAILABLE and then refreshes the whole stack."""
+    """ExecuteChangeSet that refuses a change set which is not AVAILABLE, rolls back a failure, refreshes the stack."""
     def execute_change_set(self: Any, change_set_name: str, stack_name: str | None = None) -> None:
         change_set = self.describe_change_set(change_set_name)
         if change_set.execution_status != "AVAILABLE":
             raise _invalid_status(change_set)
-        original(self, change_set_name, stack_name)
         stack = self.stacks[change_set.stack_id]
+        cfn_stack_events.begin(stack)
+        previous = (stack.template, dict(stack.resource_map.input_parameters))
+        try:
+            original(self, change_set_name, stack_name)
+        except cfn_stack_events.ResourceFailed as failure:
+            change_set.execution_status = "EXECUTE_FAILED"
+            if change_set.change_set_type == "CREATE":
+                cfn_stack_events.roll_back_create(stack, failure)
+            else:
+                cfn_stack_events.roll_back_update(stack, failure, *previous)
+            return
         stack._parse_template()
         stack.description = stack.template_dict.get("Description")
         stack.parameters = change_set.parameters

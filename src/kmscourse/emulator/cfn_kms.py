@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from . import deletion, rotation
+from .cfn_as_caller import check, check_new_alias
 from .kms_extras import extras
 
 # Changing one of these replaces the key (AWS: "Update requires: Replacement").
@@ -61,6 +62,12 @@ def create_key(resource_name: str, cloudformation_json: Any, account_id: str, re
 
     backend = kms_backends[account_id][region_name]
     props = cloudformation_json.get("Properties") or {}
+    check("CreateKey", {
+        "Policy": _policy(props.get("KeyPolicy")), "Description": props.get("Description"),
+        "KeyUsage": props.get("KeyUsage"), "KeySpec": props.get("KeySpec"), "Origin": props.get("Origin"),
+        "BypassPolicyLockoutSafetyCheck": _flag(props.get("BypassPolicyLockoutSafetyCheck"), False) or None,
+        "Tags": [{"TagKey": t["TagKey"], "TagValue": t["TagValue"]} for t in _kms_tags(props.get("Tags"))] or None,
+    }, region_name)
     key = backend.create_key(
         policy=_policy(props.get("KeyPolicy")),
         key_usage=props.get("KeyUsage", "ENCRYPT_DECRYPT"),
@@ -88,6 +95,12 @@ def update_key(original_resource: Any, new_resource_name: str, cloudformation_js
         replacement = create_key(new_resource_name, cloudformation_json, account_id, region_name)
         delete_key(original_resource, account_id, region_name)
         return replacement
+    new_policy = _policy(props.get("KeyPolicy"))
+    if new_policy is not None and new_policy != original_resource.policy:
+        check("PutKeyPolicy", {
+            "KeyId": original_resource.id, "PolicyName": "default", "Policy": new_policy,
+            "BypassPolicyLockoutSafetyCheck": _flag(props.get("BypassPolicyLockoutSafetyCheck"), False) or None,
+        }, region_name)
     _apply_mutable(backend, original_resource, props)
     return original_resource
 
@@ -108,16 +121,30 @@ def update_alias(original_resource: Any, new_resource_name: str, cloudformation_
     backend = kms_backends[account_id][region_name]
     props = cloudformation_json.get("Properties") or {}
     if props["AliasName"] != original_resource.alias_name:
-        replacement = backend.create_alias(target_key_id=props["TargetKeyId"], alias_name=props["AliasName"])
+        replacement = create_alias(new_resource_name, cloudformation_json, account_id, region_name)
         backend.delete_alias(original_resource.alias_name)
         return replacement
+    check("UpdateAlias", {"AliasName": props["AliasName"], "TargetKeyId": props["TargetKeyId"]}, region_name)
     return backend.update_alias(target_key_id=props["TargetKeyId"], alias_name=props["AliasName"])
 
 
+def create_alias(resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Any:
+    """Create the alias after the checks KMS's CreateAlias makes (name, reserved prefix, free name, real key)."""
+    from moto.kms.models import kms_backends
+
+    backend = kms_backends[account_id][region_name]
+    props = cloudformation_json.get("Properties") or {}
+    check_new_alias(backend, props["AliasName"], props["TargetKeyId"], region_name)
+    return backend.create_alias(target_key_id=props["TargetKeyId"], alias_name=props["AliasName"])
+
+
 def install() -> None:
-    """Replace moto's AWS::KMS::Key create, update and delete, and AWS::KMS::Alias update, with the ones above."""
+    """Replace moto's AWS::KMS::Key create, update and delete, and AWS::KMS::Alias create and update."""
     from moto.kms.models import Alias, Key
 
+    Alias.create_from_cloudformation_json = classmethod(  # type: ignore[method-assign, assignment]
+        lambda cls, *args, **kwargs: create_alias(*args, **kwargs)
+    )
     Alias.update_from_cloudformation_json = classmethod(  # type: ignore[method-assign, assignment]
         lambda cls, *args, **kwargs: update_alias(*args, **kwargs)
     )

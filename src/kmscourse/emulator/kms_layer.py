@@ -14,7 +14,7 @@ from . import deletion, hooks, rotation
 from .kms_errors import ciphertext_key, incorrect_key, invalid_signature
 from .kms_identifiers import ANY_IDENTIFIER, is_alias, kms_backend, not_found_message, resolve
 from .kms_state import refusal, usage_refusal
-from .kms_validation import KmsRequestError, input_shape, parse_body, validate
+from .kms_validation import KmsRequestError, check_alias_name, input_shape, parse_body, validate
 from .wsgi import Request, Response, StartResponse, WSGIApp, call, json_error
 
 log = logging.getLogger(__name__)
@@ -91,8 +91,7 @@ def _handle(app: WSGIApp, request: Request, op: str) -> Response:
     if op == "CreateKey":
         params.setdefault("KeyUsage", "ENCRYPT_DECRYPT")  # AWS's default, which DescribeKey then reports
     param = _KEY_PARAM.get(op, "KeyId")
-    if op in ("CreateAlias", "UpdateAlias") and str(params.get("AliasName", "")).startswith("alias/aws/"):
-        raise KmsRequestError("NotAuthorizedException", "Alias names that begin with alias/aws/ are reserved for AWS managed keys.")
+    check_alias_name(op, params)
     if op in ("Decrypt", "ReEncrypt"):
         source = ciphertext_key(backend, params.get("CiphertextBlob"))
         named = params.get("KeyId" if op == "Decrypt" else "SourceKeyId")

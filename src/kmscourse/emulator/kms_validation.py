@@ -169,3 +169,12 @@ def _check_constraints(shape: Shape, value: Any, path: str, errors: list[str]) -
             _check_constraints(shape.key, k, path, errors)
             if v is not None:
                 _check_constraints(shape.value, v, path, errors)
+
+
+RESERVED_ALIAS_PREFIX = "alias/aws/"
+
+
+def check_alias_name(operation: str, params: dict[str, Any]) -> None:
+    """NotAuthorizedException for an alias under alias/aws/, which AWS keeps for its managed keys."""
+    if operation in ("CreateAlias", "UpdateAlias") and str(params.get("AliasName", "")).startswith(RESERVED_ALIAS_PREFIX):
+        raise KmsRequestError("NotAuthorizedException", "Alias names that begin with alias/aws/ are reserved for AWS managed keys.")

@@ -70,6 +70,7 @@ def authorization(app: WSGIApp) -> WSGIApp:
             refusal = gate.authorize(caller, request.kms_operation or "", request.json(), sig.region)
             if refusal is not None:
                 return json_error(start_response, refusal.code, refusal.message)
-        return app(environ, start_response)
+        with principals.serving(caller):  # CloudFormation's calls to KMS are made as this caller
+            return app(environ, start_response)
 
     return handle

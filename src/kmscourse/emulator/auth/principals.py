@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
 PARTITION = "aws"
 
@@ -122,3 +124,21 @@ def exists(principal: str, home_account: str) -> bool:
     if kind == "role":
         return any(r.arn == principal for r in list(backend.roles.values()))
     return True
+
+
+_serving: ContextVar["Caller | None"] = ContextVar("kmscourse_serving", default=None)
+
+
+@contextmanager
+def serving(caller: "Caller | None") -> Iterator[None]:
+    """Mark `caller` as the principal whose request this thread is serving, for work a service does for it."""
+    token = _serving.set(caller)
+    try:
+        yield
+    finally:
+        _serving.reset(token)
+
+
+def serving_now() -> "Caller | None":
+    """The principal whose request is being served (None outside a request, or for the bootstrap key)."""
+    return _serving.get()
