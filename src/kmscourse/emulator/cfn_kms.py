@@ -66,7 +66,7 @@ def create_key(resource_name: str, cloudformation_json: Any, account_id: str, re
         "Policy": _policy(props.get("KeyPolicy")), "Description": props.get("Description"),
         "KeyUsage": props.get("KeyUsage"), "KeySpec": props.get("KeySpec"), "Origin": props.get("Origin"),
         "BypassPolicyLockoutSafetyCheck": _flag(props.get("BypassPolicyLockoutSafetyCheck"), False) or None,
-        "Tags": [{"TagKey": t["TagKey"], "TagValue": t["TagValue"]} for t in _kms_tags(props.get("Tags"))] or None,
+        "Tags": _kms_tags(props.get("Tags")) or None,
     }, region_name)
     key = backend.create_key(
         policy=_policy(props.get("KeyPolicy")),
