@@ -251,3 +251,14 @@ def test_stack_event_internals() -> None:
         "stack_id", "stack_name", "logical_resource_id", "physical_resource_id", "resource_type", "resource_status"]
     assert {"JsonRESTError", "ServiceException"} <= set(dir(exceptions)) and callable(parsing.clean_json)
     assert parsing.parse_and_create_resource.__module__ == cfn_stack_events.__name__
+
+
+def test_parameter_check_internals() -> None:
+    """cfn_parameters.install: the backend methods it wraps keep the parameter names it reads them by."""
+    from moto.cloudformation.models import CloudFormationBackend as Backend, Stack
+
+    assert list(inspect.signature(Backend.create_stack.__wrapped__).parameters)[:4] == ["self", "name", "template", "parameters"]
+    assert list(inspect.signature(Backend.update_stack.__wrapped__).parameters)[:5] == [
+        "self", "name", "template", "role_arn", "parameters"]
+    assert {"template", "parameters"} <= set(inspect.signature(Backend.create_change_set.__wrapped__).parameters)
+    assert callable(Backend._resolve_update_parameters) and callable(Stack.parse_template)

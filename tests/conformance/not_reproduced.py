@@ -61,13 +61,6 @@ NOT_REPRODUCED: list[dict[str, str]] = [
         "aws_doc": "https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html",
     },
     {
-        "behaviour": "Template parameter constraints",
-        "aws": "CreateStack, UpdateStack and CreateChangeSet refuse a parameter value that breaks its AllowedPattern, "
-               "AllowedValues, MinValue/MaxValue or MinLength/MaxLength with ValidationError; moto does not check them, "
-               "so the value reaches the resource (where KMS may still refuse it).",
-        "aws_doc": "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html",
-    },
-    {
         "behaviour": "Deleting a stack whose S3 bucket is not empty",
         "aws": "CloudFormation cannot delete a non-empty bucket: the stack ends in DELETE_FAILED and the bucket stays; "
                "the emulator deletes the stack and leaves the bucket behind.",

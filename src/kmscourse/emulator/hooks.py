@@ -13,7 +13,7 @@ def install() -> None:
     with _lock:
         if _installed:
             return
-        from . import cfn_change_sets, cfn_kms, cfn_stack_events, deletion, encryption_context, lazy_private_key, moto_session, rotation, s3_policy
+        from . import cfn_change_sets, cfn_kms, cfn_parameters, cfn_stack_events, deletion, encryption_context, lazy_private_key, moto_session, rotation, s3_policy
 
         deletion.install()
         encryption_context.install()
@@ -23,5 +23,6 @@ def install() -> None:
         cfn_kms.install()
         cfn_change_sets.install()
         cfn_stack_events.install()
+        cfn_parameters.install()
         s3_policy.install()
         _installed = True
