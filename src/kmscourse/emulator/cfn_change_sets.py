@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from . import cfn_stack_events
+from .cfn_parameters import with_defaults
 
 NO_CHANGES = "The submitted information didn't contain changes. Submit different information to create a change set."
 """AWS's StatusReason for an empty change set; moto's backend already uses this text."""
@@ -30,10 +31,7 @@ def _invalid_status(change_set: Any) -> Exception:
 
 def _resolved(stack: Any, parameters: dict[str, Any]) -> dict[str, str]:
     """Parameter values as the stack would resolve them: the given ones over the template's defaults."""
-    declared = (stack.template_dict or {}).get("Parameters") or {}
-    values = {name: spec.get("Default") for name, spec in declared.items() if spec.get("Default") is not None}
-    values.update(parameters)
-    return {name: str(value) for name, value in values.items()}
+    return {name: str(value) for name, value in with_defaults(stack.template_dict, parameters).items()}
 
 
 def has_parameters(stack: Any, other: dict[str, Any]) -> bool:

@@ -37,6 +37,14 @@ def problem(name: str, spec: dict[str, Any], value: Any) -> str | None:
     return None
 
 
+def with_defaults(template: dict[str, Any] | None, parameters: dict[str, Any]) -> dict[str, Any]:
+    """The given parameter values over the template's declared defaults."""
+    declared = (template or {}).get("Parameters") or {}
+    values = {name: spec.get("Default") for name, spec in declared.items()
+              if isinstance(spec, dict) and spec.get("Default") is not None}
+    return {**values, **parameters}
+
+
 def check(template: Any, parameters: dict[str, Any]) -> None:
     """Raise CloudFormation's ValidationError for the first parameter whose value breaks its constraints."""
     from moto.cloudformation.exceptions import ValidationError
@@ -45,8 +53,9 @@ def check(template: Any, parameters: dict[str, Any]) -> None:
     if not template:
         return
     body = template if isinstance(template, dict) else Stack.parse_template(template)
+    values = with_defaults(body, parameters)
     for name, spec in ((body or {}).get("Parameters") or {}).items():
-        value = parameters.get(name, spec.get("Default"))
+        value = values.get(name)
         found = problem(name, spec, value) if value is not None and isinstance(spec, dict) else None
         if found:
             raise ValidationError(message=found)
