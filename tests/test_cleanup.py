@@ -5,7 +5,7 @@ import dataclasses
 import json
 
 from kmscourse import cleanup, cli, prereqs, stacks
-from kmscourse.emulator import clock
+from kmsemu import clock
 from kmscourse.course import TAG_KEY
 from kmscourse.demo_keys import ensure_key
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from kmscourse.emulator import cfn_deferred_models as deferred
+from kmsemu.cloudformation import deferred_models as deferred
 from kmscourse.sessions import new_session, shared_loader
 
 from support import ROOT, clean_env
@@ -73,7 +73,7 @@ PROBE = """
 import json, sys
 import kmscourse
 from kmscourse import prereqs
-from kmscourse.emulator.cfn_deferred_models import DEFERRED_MODELS, DeferredModule
+from kmsemu.cloudformation.deferred_models import DEFERRED_MODELS, DeferredModule
 from kmscourse.sessions import shared_loader
 
 def real(name):
@@ -93,10 +93,13 @@ template = {"Resources": {
     "Group": {"Type": "AWS::EC2::SecurityGroup", "Properties": {"GroupDescription": "probe"}}}}
 cfn.create_stack(StackName="kmscourse-learner-probe", TemplateBody=json.dumps(template))
 report["status"] = cfn.describe_stacks(StackName="kmscourse-learner-probe")["Stacks"][0]["StackStatus"]
-report["parameter"] = course.client("ssm").get_parameter(Name="/kmscourse/probe")["Parameter"]["Value"]
+# kmsemu serves no SSM or EC2 API, so the resources are read from moto's backends in this process.
+from moto.ec2.models import ec2_backends
+from moto.ssm.models import ssm_backends
+report["parameter"] = ssm_backends[course.account_id][course.region].get_parameter("/kmscourse/probe").value
 group = cfn.describe_stack_resource(StackName="kmscourse-learner-probe", LogicalResourceId="Group")
-tags = course.client("ec2").describe_security_groups(GroupIds=[group["StackResourceDetail"]["PhysicalResourceId"]])
-report["group_tags"] = sorted(t["Key"] for t in tags["SecurityGroups"][0].get("Tags", []))
+found = ec2_backends[course.account_id][course.region].describe_security_groups(group_ids=[group["StackResourceDetail"]["PhysicalResourceId"]])
+report["group_tags"] = sorted(t["key"] for t in found[0].get_tags())
 report["all_real_after"] = all(real(n) for n in DEFERRED_MODELS)
 print(json.dumps(report))
 """
@@ -154,7 +157,7 @@ def _session_calls(path: Path) -> list[str]:
 
 def test_package_makes_sessions_only_through_the_shared_loader() -> None:
     """No module but sessions.py creates a boto3 or botocore session itself, which would load models again."""
-    offenders = [call for path in (ROOT / "src" / "kmscourse").rglob("*.py") if path.name != "sessions.py"
-                 for call in _session_calls(path)]
+    sources = [*(ROOT / "src" / "kmscourse").rglob("*.py"), *(ROOT / "emulator" / "src" / "kmsemu").rglob("*.py")]
+    offenders = [call for path in sources if path.name != "sessions.py" for call in _session_calls(path)]
     assert offenders == []
-    assert _session_calls(ROOT / "src" / "kmscourse" / "sessions.py")  # the check itself finds calls
+    assert _session_calls(ROOT / "emulator" / "src" / "kmsemu" / "sessions.py")  # the check itself finds calls

@@ -1,6 +1,6 @@
-"""Every moto internal the course's KMS layer (issue #3) relies on, checked so a moto upgrade fails here loudly.
+"""Every moto internal the emulator relies on, checked so a moto upgrade fails here loudly.
 
-Each test names the module in src/kmscourse/emulator/ that relies on the internal. pyproject pins moto to
+Each test names the kmsemu module that relies on the internal. pyproject pins moto to
 >=5.2.5,<5.3, the range these tests were written against.
 """
 from __future__ import annotations
@@ -11,7 +11,8 @@ from importlib.metadata import version
 
 import pytest
 
-from kmscourse.emulator import hooks
+from kmsemu import patches as hooks
+from kmsemu.patches import original
 
 ACCOUNT = "000000000042"  # an account no course or conformance test uses, so the checks cannot disturb them
 REGION = "eu-west-1"
@@ -73,7 +74,8 @@ def test_account_from_access_key() -> None:
 def test_schedule_deletion_reads_models_utcnow(backend) -> None:
     """deletion.install: ScheduleKeyDeletion dates by moto.kms.models.utcnow, which the hook points at the emulator clock."""
     import moto.kms.models as models
-    from kmscourse.emulator import clock, deletion
+    from kmsemu import clock
+    from kmsemu.kms import deletion
 
     assert "utcnow()" in inspect.getsource(models.KmsBackend.schedule_key_deletion)
     assert models.utcnow is deletion.naive_now
@@ -96,7 +98,7 @@ def test_delete_key_takes_aliases_and_tags(backend) -> None:
 def test_ciphertext_header_names_the_key(backend) -> None:
     """kms_errors.header_key_id: moto's blob is key id (36 bytes) | IV (12) | tag (16) | body."""
     from moto.kms import utils
-    from kmscourse.emulator import kms_errors
+    from kmsemu.kms import ciphertext as kms_errors
 
     assert (utils.KEY_ID_LEN, utils.HEADER_LEN) == (kms_errors.KEY_ID_LEN, kms_errors.HEADER_LEN)
     key = backend.create_key(None, "ENCRYPT_DECRYPT", "SYMMETRIC_DEFAULT", "d", None)
@@ -107,7 +109,7 @@ def test_ciphertext_header_names_the_key(backend) -> None:
 def test_encryption_context_serializer_is_looked_up_by_name() -> None:
     """encryption_context.install: moto.kms.utils.encrypt/decrypt call _serialize_encryption_context by global name."""
     from moto.kms import utils
-    from kmscourse.emulator import encryption_context
+    from kmsemu.kms import encryption_context
 
     assert "_serialize_encryption_context(" in inspect.getsource(utils.encrypt)
     assert "_serialize_encryption_context(" in inspect.getsource(utils.decrypt)
@@ -119,7 +121,7 @@ def test_decrypt_is_looked_up_in_models(backend) -> None:
     import moto.kms.models as models
     from moto.kms.exceptions import InvalidCiphertextException
     from moto.kms.utils import generate_master_key
-    from kmscourse.emulator import rotation
+    from kmsemu.kms import rotation
 
     source = inspect.getsource(models.KmsBackend.decrypt)
     assert "decrypt(" in source and "master_keys=self.keys" in source
@@ -130,13 +132,15 @@ def test_decrypt_is_looked_up_in_models(backend) -> None:
     rotation.rotate(key, "ON_DEMAND")
     assert backend.decrypt(blob, {})[0] == b"old"
     with pytest.raises(InvalidCiphertextException):
-        rotation._original_decrypt({key.id: key}, blob, {})  # type: ignore[misc]
+        import moto.kms.models as models
+
+        original(models, "decrypt")({key.id: key}, blob, {})
 
 
 def test_private_key_made_through_models(backend) -> None:
     """lazy_private_key.install: Key.__init__ calls moto.kms.models.generate_private_key(key_spec); sign/verify/public_key used later."""
     import moto.kms.models as models
-    from kmscourse.emulator.lazy_private_key import LazyPrivateKey
+    from kmsemu.patches.lazy_private_key import LazyPrivateKey
 
     assert "generate_private_key(" in inspect.getsource(models.Key.__init__)
     key = backend.create_key(None, "SIGN_VERIFY", "ECC_NIST_P256", "d", None)
@@ -150,13 +154,13 @@ def test_cloudformation_calls_the_key_hooks() -> None:
     """cfn_kms.install: moto's stack code calls create/update_from_cloudformation_json and resource.delete(account, region)."""
     from moto.cloudformation import parsing
     from moto.kms.models import Key
-    from kmscourse.emulator import cfn_kms
+    from kmsemu.cloudformation import kms_resources as cfn_kms
 
-    assert "update_from_cloudformation_json(" in inspect.getsource(parsing.parse_and_update_resource)
+    assert "update_from_cloudformation_json(" in inspect.getsource(original(parsing, "parse_and_update_resource"))
     for name in ("original_resource=", "new_resource_name=", "cloudformation_json=", "account_id=", "region_name="):
-        assert name in inspect.getsource(parsing.parse_and_update_resource)
-    assert "parsed_resource.delete(self._account_id, self._region_name)" in inspect.getsource(parsing.ResourceMap._delete_resource)
-    assert "create_from_cloudformation_json(" in inspect.getsource(parsing.parse_and_create_resource)
+        assert name in inspect.getsource(original(parsing, "parse_and_update_resource"))
+    assert "parsed_resource.delete(self._account_id, self._region_name)" in inspect.getsource(original(parsing.ResourceMap, "_delete_resource"))
+    assert "create_from_cloudformation_json(" in inspect.getsource(original(parsing, "parse_and_create_resource"))
     hooked = (Key.create_from_cloudformation_json.__func__, Key.update_from_cloudformation_json.__func__, Key.delete)
     assert all(f.__module__ == cfn_kms.__name__ for f in hooked)
 
@@ -179,7 +183,7 @@ def test_bucket_permission_hook() -> None:
     from moto.iam.access_control import IAMPolicy, PermissionResult
     from moto.s3 import responses
     from moto.s3.models import FakeBucket
-    from kmscourse.emulator import s3_policy
+    from kmsemu.s3 import bucket_policy as s3_policy
 
     assert "bucket.get_permission(action, resource)" in inspect.getsource(responses.S3Response._key_response)
     assert FakeBucket.get_permission is s3_policy._unconditional_permission
@@ -216,15 +220,16 @@ def test_change_set_internals() -> None:
     """cfn_change_sets.install: where moto refuses, compares, diffs and applies change sets, and Alias updates."""
     from moto.cloudformation import models, parsing, responses
     from moto.kms.models import Alias
-    from kmscourse.emulator import cfn_change_sets, cfn_kms
+    from kmsemu.cloudformation import change_sets as cfn_change_sets
+    from kmsemu.cloudformation import kms_resources as cfn_kms
 
-    create = inspect.getsource(responses.CloudFormationResponse.create_change_set.__wrapped__)
+    create = inspect.getsource(original(responses.CloudFormationResponse, "create_change_set"))
     assert "self._validate_different_update(" in create
-    backend_create = inspect.getsource(models.CloudFormationBackend.create_change_set)
+    backend_create = inspect.getsource(original(models.CloudFormationBackend, "create_change_set"))
     assert "stack.has_parameters(parameters)" in backend_create and "didn't contain changes" in backend_create
     assert "self.changes = self.diff()" in inspect.getsource(models.ChangeSet.__init__)
     assert "parameters: dict[str, Any] | None = None" in inspect.getsource(parsing.ResourceMap.build_resource_diff)
-    execute = inspect.getsource(models.CloudFormationBackend.execute_change_set.__wrapped__)
+    execute = inspect.getsource(original(models.CloudFormationBackend, "execute_change_set"))
     assert "change_set.apply()" in execute and "stack.template = change_set.template" in execute
     assert {"_parse_template", "_create_output_map", "stack_parameters"} <= set(dir(models.Stack))
     assert models.ChangeSet.diff is cfn_change_sets.diff and models.Stack.has_parameters is cfn_change_sets.has_parameters
@@ -235,18 +240,18 @@ def test_stack_event_internals() -> None:
     """cfn_stack_events.install: the resource functions, Stack methods and attributes the events and rollback use."""
     from moto.cloudformation import models, parsing
     from moto.core import exceptions
-    from kmscourse.emulator import cfn_stack_events
+    from kmsemu.cloudformation import stack_events as cfn_stack_events
 
     params = ["logical_id", "resource_json", "resources_map", "account_id", "region_name"]
-    for wrapped in (parsing.parse_and_create_resource, parsing.parse_and_update_resource):
-        assert list(inspect.signature(wrapped.__wrapped__).parameters) == params
-    assert list(inspect.signature(parsing.ResourceMap._delete_resource.__wrapped__).parameters) == [
+    for name in ("parse_and_create_resource", "parse_and_update_resource"):
+        assert list(inspect.signature(original(parsing, name)).parameters) == params
+    assert list(inspect.signature(original(parsing.ResourceMap, "_delete_resource")).parameters) == [
         "self", "parsed_resource", "resource_json"]
     getitem = inspect.getsource(parsing.ResourceMap.__getitem__)
     assert "parse_and_create_resource(" in getitem and "self._parsed_resources[resource_logical_id]" in getitem
     assert "parse_and_update_resource(" in inspect.getsource(parsing.ResourceMap.update)
-    assert "self.resource_map.create(" in inspect.getsource(models.Stack.create_resources.__wrapped__)
-    assert "self.resource_map.update(" in inspect.getsource(models.Stack.update.__wrapped__)
+    assert "self.resource_map.create(" in inspect.getsource(original(models.Stack, "create_resources"))
+    assert "self.resource_map.update(" in inspect.getsource(original(models.Stack, "update"))
     assert list(inspect.signature(models.Event).parameters)[:6] == [
         "stack_id", "stack_name", "logical_resource_id", "physical_resource_id", "resource_type", "resource_status"]
     assert {"JsonRESTError", "ServiceException"} <= set(dir(exceptions)) and callable(parsing.clean_json)
@@ -257,8 +262,8 @@ def test_parameter_check_internals() -> None:
     """cfn_parameters.install: the backend methods it wraps keep the parameter names it reads them by."""
     from moto.cloudformation.models import CloudFormationBackend as Backend, Stack
 
-    assert list(inspect.signature(Backend.create_stack.__wrapped__).parameters)[:4] == ["self", "name", "template", "parameters"]
-    assert list(inspect.signature(Backend.update_stack.__wrapped__).parameters)[:5] == [
+    assert list(inspect.signature(original(Backend, "create_stack")).parameters)[:4] == ["self", "name", "template", "parameters"]
+    assert list(inspect.signature(original(Backend, "update_stack")).parameters)[:5] == [
         "self", "name", "template", "role_arn", "parameters"]
-    assert {"template", "parameters"} <= set(inspect.signature(Backend.create_change_set.__wrapped__).parameters)
+    assert {"template", "parameters"} <= set(inspect.signature(original(Backend, "create_change_set")).parameters)
     assert callable(Backend._resolve_update_parameters) and callable(Stack.parse_template)

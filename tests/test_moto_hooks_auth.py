@@ -4,6 +4,8 @@ Each test names the module in src/kmscourse/emulator/auth/ that relies on the in
 """
 from __future__ import annotations
 
+import inspect
+
 import base64
 import datetime as dt
 import json
@@ -133,9 +135,31 @@ def test_werkzeug_passes_the_raw_request_target() -> None:
     assert '"RAW_URI"' in inspect.getsource(WSGIRequestHandler.make_environ)
 
 
-def test_bootstrap_key_is_where_auth_expects_it() -> None:
-    """middleware._bootstrap: emulator/identity.py's fixed key creates the learner through IAM."""
-    from kmscourse.emulator import identity
+def test_accounts_reach_moto_where_they_expect() -> None:
+    """accounts.py: moto's reset and seed, and IAMBackend.create_user / attach_user_policy / create_access_key."""
+    from moto.iam.models import IAMBackend
+    from moto.moto_api import _internal as moto_api
 
-    key_id, secret = identity.BOOTSTRAP_KEY
-    assert key_id.startswith("AKIA") and secret
+    assert callable(moto_api.moto_api_backend.reset) and callable(moto_api.mock_random.seed)
+    assert list(inspect.signature(IAMBackend.create_user).parameters)[:5] == ["self", "region_name", "user_name", "path", "tags"]
+    assert list(inspect.signature(IAMBackend.attach_user_policy).parameters) == ["self", "policy_arn", "user_name"]
+    assert list(inspect.signature(IAMBackend.create_access_key).parameters)[:2] == ["self", "user_name"]
+
+
+def test_access_keys_are_random_per_emulator_start() -> None:
+    """patches/credentials.py: moto's AccessKey.__init__ sets access_key_id and secret_access_key, which it replaces.
+
+    Re-seeding moto's random stream (as every emulator start does) would repeat moto's own keys; these differ.
+    """
+    from moto.moto_api import _internal as moto_api
+
+    from kmsemu import accounts, patches
+
+    patches.install()
+    made = []
+    for name in ("random-probe-a", "random-probe-b"):
+        moto_api.mock_random.seed(accounts.SEED)
+        made.append(accounts.create_user(name, (), account="000000000043"))
+    first, second = made
+    assert first.access_key_id != second.access_key_id and first.secret_access_key != second.secret_access_key
+    assert first.access_key_id.startswith("AKIA") and len(first.access_key_id) == 20 and len(first.secret_access_key) == 40

@@ -8,9 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kmscourse.emulator.auth import conditions, grants, policy
-from kmscourse.emulator.auth.evaluate import Check, decide
-from kmscourse.emulator.auth.principals import Caller, account_of
+from kmsemu.iam import conditions
+
+from kmsemu.kms import grants
+
+from kmsemu.iam import policy
+from kmsemu.iam.evaluate import Check, decide
+from kmsemu.iam.principals import Caller, account_of
 
 ACCT = "111122223333"
 USER = f"arn:aws:iam::{ACCT}:user/alice"
@@ -278,6 +282,6 @@ _PARAMS = st.sampled_from(["KeyId", "CiphertextBlob", "EncryptionContext", "Oper
                         "UpdateAlias", "DescribeKey", "ListKeys"]),
        st.dictionaries(_PARAMS, _JSONISH, max_size=5))
 def test_malformed_requests_never_crash_the_gate(operation: str, body: dict) -> None:
-    from kmscourse.emulator.auth import gate
+    from kmsemu.kms import gate
 
     gate.authorize(FakeCaller([]), operation, body, "us-west-2")

@@ -56,7 +56,7 @@ def start(quiet: bool = False) -> "Course":
     put_course_tools_first()
     try:
         if backend == "emulator":
-            from .emulator.launch import launch
+            from .launch import launch
 
             port = settings.PORT.get()
             if not port.isdigit() or int(port) > 65535:
@@ -89,7 +89,7 @@ def _preload() -> None:
         import boto3  # noqa: F401
         import moto.moto_server.werkzeug_app  # noqa: F401
 
-        from .emulator import launch  # noqa: F401  (the course layer and its moto hooks)
+        from . import launch  # noqa: F401  (kmsemu and its moto patches)
     except ModuleNotFoundError:
         pass
 

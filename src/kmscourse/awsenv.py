@@ -112,10 +112,7 @@ def point_at_emulator(files: AwsFiles, access_key_id: str, secret: str) -> None:
 
 
 def shell_exports(url: str, access_key_id: str, secret: str, region: str) -> list[str]:
-    """The lines that point another shell at a running emulator."""
-    return [
-        f"export AWS_ENDPOINT_URL={url}",
-        f"export AWS_ACCESS_KEY_ID={access_key_id}",
-        f"export AWS_SECRET_ACCESS_KEY={secret}",
-        f"export AWS_DEFAULT_REGION={region}",
-    ]
+    """The lines that point another shell at a running emulator (proxies bypassed for it): kmsemu's own."""
+    from kmsemu.cli import export_lines
+
+    return export_lines(url, access_key_id, secret, region)

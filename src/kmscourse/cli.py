@@ -22,7 +22,7 @@ def cmd_emulator(args: argparse.Namespace) -> int:
     from . import settings
     from .awsenv import shell_exports
     from .course import validate_learner
-    from .emulator.launch import launch
+    from .launch import launch
 
     course = launch(validate_learner(settings.LEARNER.get()), settings.REGION.get(), args.port)
     key, secret = course.session.get_credentials().access_key, course.session.get_credentials().secret_key

@@ -12,7 +12,7 @@ from .errors import CourseError
 
 if TYPE_CHECKING:
     from .awsenv import AwsFiles
-    from .emulator import Emulator
+    from kmsemu import Emulator
 
 TAG_KEY = "kmscourse:learner"
 """The tag on everything the course creates; cleanup touches only resources carrying it for this learner."""
@@ -93,7 +93,7 @@ class Course:
                 "advance_clock works only on the embedded emulator; a real AWS account keeps real time, "
                 "so on the sandbox you would have to wait the days out."
             )
-        from .emulator import clock
+        from kmsemu import clock
 
         clock.advance(days=days, hours=hours)
 

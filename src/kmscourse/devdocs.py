@@ -7,16 +7,20 @@ from pathlib import Path
 from . import settings
 
 PACKAGE = Path(__file__).resolve().parent
+ROOT = PACKAGE.parents[1]
+PACKAGES = (ROOT / "src" / "kmscourse", ROOT / "emulator" / "src" / "kmsemu")
+"""The course's helper package and the emulator package, both tabled in docs/architecture.md."""
 BEGIN, END = "<!-- BEGIN GENERATED: make docs -->", "<!-- END GENERATED -->"
 
 
 def module_table() -> str:
-    """Every module of the package with the first line of its docstring, as a markdown table."""
+    """Every module of both packages with the first line of its docstring, as a markdown table."""
     rows = ["| Module | Holds |", "|---|---|"]
-    for path in sorted(PACKAGE.rglob("*.py")):
-        doc = ast.get_docstring(ast.parse(path.read_text())) or ""
-        first = doc.strip().splitlines()[0] if doc.strip() else ""
-        rows.append(f"| `{path.relative_to(PACKAGE).as_posix()}` | {first.replace('|', '/')} |")
+    for package in PACKAGES:
+        for path in sorted(package.rglob("*.py")):
+            doc = ast.get_docstring(ast.parse(path.read_text())) or ""
+            first = doc.strip().splitlines()[0] if doc.strip() else ""
+            rows.append(f"| `{package.name}/{path.relative_to(package).as_posix()}` | {first.replace('|', '/')} |")
     return "\n".join(rows) + "\n"
 
 

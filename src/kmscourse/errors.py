@@ -22,4 +22,6 @@ def install_notebook_handler() -> None:
         return
     shell = get_ipython()
     if shell is not None:
-        shell.set_custom_exc((CourseError,), _show)
+        from kmsemu import EmulatorError
+
+        shell.set_custom_exc((CourseError, EmulatorError), _show)

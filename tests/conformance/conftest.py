@@ -121,7 +121,7 @@ def made(course: Any) -> Iterator[Resources]:
 def backend_now(course: Any) -> dt.datetime:
     """Now, as the backend sees it: the emulator clock, or real time on AWS."""
     if course.backend == "emulator":
-        from kmscourse.emulator import clock
+        from kmsemu import clock
 
         return clock.now()
     return dt.datetime.now(dt.timezone.utc)

@@ -94,7 +94,7 @@ def test_advance_clock_refused_on_aws(course: Any) -> None:
 def test_advance_clock_refused_on_sandbox_backend() -> None:
     """A Course on the sandbox backend refuses advance_clock with a CourseError, without touching the emulator clock."""
     from kmscourse.course import Course
-    from kmscourse.emulator import clock
+    from kmsemu import clock
 
     sandbox = Course(backend="aws", session=None, account_id="111122223333", region="us-west-2",  # type: ignore[arg-type]
                      identity_arn="arn:aws:iam::111122223333:user/learner", learner="learner")

@@ -1,0 +1,3 @@
+from kmsemu.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""CloudFormation: stacks that create KMS resources as AWS does, as the stack's caller."""

@@ -1,0 +1,53 @@
+"""CloudFormation makes its KMS calls as the stack's caller, so KMS's own checks apply to a template's resources.
+
+On AWS, an AWS::KMS::Key or AWS::KMS::Alias reaches KMS as a CreateKey, PutKeyPolicy, CreateAlias or
+UpdateAlias call made with the caller's permissions. A key policy that fails the lockout safety check, an
+alias under alias/aws/ or one that already exists, or a caller without the permission, fails the resource,
+and the stack rolls back (cfn_stack_events). moto creates such resources without any of these checks.
+https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-servicerole.html
+"""
+from __future__ import annotations
+
+from kmsemu.errors import AwsError
+
+from typing import Any
+
+from kmsemu.kms import gate
+
+from kmsemu.iam import principals
+from kmsemu.kms.validation import check_alias_name, validate
+
+
+class ResourceRefused(Exception):
+    """KMS refused the call CloudFormation made for a resource: carries KMS's error code and message."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def check(operation: str, params: dict[str, Any], region: str) -> None:
+    """Raise ResourceRefused when KMS would refuse this call from the principal whose request is being served."""
+    params = {name: value for name, value in params.items() if value is not None}
+    try:
+        validate(operation, params)
+        check_alias_name(operation, params)
+    except AwsError as error:
+        raise ResourceRefused(error.code, error.message) from None
+    caller = principals.serving_now()
+    if caller is None:
+        return
+    refusal = gate.authorize(caller, operation, params, region)
+    if refusal is not None:
+        raise ResourceRefused(refusal.code, refusal.message)
+
+
+def check_new_alias(backend: Any, name: str, target: str, region: str) -> None:
+    """The CreateAlias checks, plus the two KMS makes against existing state: a free name, and a real key."""
+    check("CreateAlias", {"AliasName": name, "TargetKeyId": target}, region)
+    if backend.alias_exists(name):
+        raise ResourceRefused("AlreadyExistsException", f"An alias with the name arn:aws:kms:{region}:"
+                              f"{backend.account_id}:{name} already exists")
+    if backend.get_key_id(target) not in backend.keys:
+        raise ResourceRefused("NotFoundException", f"Key '{target}' does not exist")

@@ -1,0 +1,72 @@
+"""Authorisation of IAM, STS and CloudFormation calls: the caller's identity-based policies decide, as on AWS.
+
+IAM and CloudFormation have no resource-based policies for these calls, so an explicit Deny refuses, an
+Allow permits, and no Allow refuses.
+https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+"""
+from __future__ import annotations
+
+from kmsemu.errors import AwsError
+from kmsemu.http import Request
+from kmsemu.iam.evaluate import Check, decide
+from kmsemu.iam.principals import Caller
+from kmsemu.kms.operations import caller_context
+
+_IAM_RESOURCES = (("UserName", "user"), ("RoleName", "role"), ("GroupName", "group"), ("InstanceProfileName", "instance-profile"))
+
+_STS_UNGATED = frozenset({"GetCallerIdentity", "GetSessionToken"})
+"""STS calls that need no permission (GetCallerIdentity works even under an explicit Deny)."""
+# https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
+
+
+def identity_check(caller: Caller, action: str, resource: str, region: str) -> AwsError | None:
+    """None when the caller's identity-based policies allow `action` on `resource`, else AccessDenied (query XML)."""
+    check = Check(action, resource, None, caller_context(caller, region, None))
+    decision = decide(caller, check, use_grants=False)
+    if decision.allowed:
+        return None
+    return AwsError("AccessDenied", decision.message(caller, check), 403)
+
+
+def iam_resource(caller: Caller, operation: str, form: dict[str, str]) -> str:
+    """The ARN an IAM action acts on: the named user, role, group or policy, the caller itself, or `*`."""
+    if form.get("PolicyArn"):
+        return form["PolicyArn"]
+    for parameter, kind in _IAM_RESOURCES:
+        if form.get(parameter):
+            return f"arn:aws:iam::{caller.account}:{kind}/{form[parameter]}"
+    if operation.endswith(("AccessKey", "AccessKeys", "User", "UserPolicy", "UserPolicies")) and caller.kind == "User":
+        return caller.arn  # these act on the caller's own user when UserName is left out
+    return "*"
+
+
+def authorize_iam(request: Request, caller: Caller) -> AwsError | None:
+    """iam:<Operation> on the resource it names."""
+    operation = request.operation or ""
+    return identity_check(caller, f"iam:{operation}", iam_resource(caller, operation, request.form()), request.region or "us-east-1")
+
+
+def authorize_sts(request: Request, caller: Caller) -> AwsError | None:
+    """AssumeRole by the role's trust policy and the caller's policies; GetCallerIdentity always; the rest by policy."""
+    from kmsemu.sts import assume_role
+
+    operation = request.operation or ""
+    if operation in _STS_UNGATED:
+        return None
+    if operation == "AssumeRole":
+        message = assume_role.refusal(caller, request.body or request.environ.get("QUERY_STRING", "").encode(), request.region or "us-east-1")
+        return AwsError("AccessDenied", message, 403) if message else None
+    return identity_check(caller, f"sts:{operation}", "*", request.region or "us-east-1")
+
+
+def authorize_cloudformation(request: Request, caller: Caller) -> AwsError | None:
+    """cloudformation:<Operation> on the stack it names (any stack id), else on `*`."""
+    region = request.region or "us-east-1"
+    name = request.form().get("StackName", "")
+    if name.startswith("arn:"):
+        resource = name
+    elif name:
+        resource = f"arn:aws:cloudformation:{region}:{caller.account}:stack/{name}/*"
+    else:
+        resource = "*"
+    return identity_check(caller, f"cloudformation:{request.operation}", resource, region)

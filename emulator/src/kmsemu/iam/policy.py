@@ -1,0 +1,132 @@
+"""Policy documents as statements, and whether a statement applies to an action, resource and principal."""
+from __future__ import annotations
+
+import enum
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from kmsemu.iam import conditions
+from kmsemu.iam.principals import Caller, account_of
+
+
+class PrincipalMatch(enum.Enum):
+    """How a statement's Principal relates to the caller."""
+
+    NONE = 0
+    DIRECT = 1
+    """The statement names the caller (its ARN, its role, or `*`)."""
+    ACCOUNT = 2
+    """The statement names the caller's account: in a key policy, a delegation to IAM policies."""
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One statement, normalised: lists everywhere, `not_*` flags for the Not- forms."""
+
+    effect: str
+    actions: tuple[str, ...]
+    not_action: bool
+    resources: tuple[str, ...]
+    not_resource: bool
+    principals: tuple[str, ...] | None
+    """AWS principals; None when the statement has no Principal (identity-based policies)."""
+    not_principal: bool
+    condition: Any
+
+    @property
+    def allows(self) -> bool:
+        """True for Allow, False for Deny."""
+        return self.effect == "Allow"
+
+
+def _list(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return tuple(str(v) for v in (value if isinstance(value, list) else [value]))
+
+
+def _principals(value: Any) -> tuple[str, ...]:
+    """The AWS principals of a Principal element (`"*"` means everyone; Service and Federated match no user)."""
+    if value == "*":
+        return ("*",)
+    if isinstance(value, dict):
+        return _list(value.get("AWS"))
+    return _list(value)
+
+
+def _statement(raw: dict[str, Any]) -> Statement:
+    principal_key = "NotPrincipal" if "NotPrincipal" in raw else "Principal"
+    return Statement(
+        effect=str(raw.get("Effect", "")),
+        actions=_list(raw.get("NotAction", raw.get("Action"))),
+        not_action="NotAction" in raw,
+        resources=_list(raw.get("NotResource", raw.get("Resource", "*"))),
+        not_resource="NotResource" in raw,
+        principals=_principals(raw[principal_key]) if principal_key in raw else None,
+        not_principal=principal_key == "NotPrincipal",
+        condition=raw.get("Condition"),
+    )
+
+
+@lru_cache(maxsize=1024)
+def _parse_text(text: str) -> tuple[Statement, ...]:
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return ()
+    return _parse_dict(document)
+
+
+def _parse_dict(document: Any) -> tuple[Statement, ...]:
+    if not isinstance(document, dict):
+        return ()
+    raw = document.get("Statement", [])
+    return tuple(_statement(s) for s in (raw if isinstance(raw, list) else [raw]) if isinstance(s, dict))
+
+
+def statements(document: Any) -> tuple[Statement, ...]:
+    """The statements of a policy given as JSON text (cached) or as a parsed dict (CloudFormation stores dicts)."""
+    if isinstance(document, str):
+        return _parse_text(document)
+    return _parse_dict(document)
+
+
+def action_matches(statement: Statement, action: str) -> bool:
+    """Action/NotAction: service prefix and name compared case-insensitively, with wildcards."""
+    hit = any(conditions.glob_match(action, pattern, case=False) for pattern in statement.actions)
+    return hit != statement.not_action
+
+
+def resource_matches(statement: Statement, resource: str) -> bool:
+    """Resource/NotResource: ARN wildcards, case-sensitive; a `*` request resource matches only `*`."""
+    if resource == "*":
+        hit = "*" in statement.resources
+    else:
+        hit = any(conditions.glob_match(resource, pattern) for pattern in statement.resources)
+    return hit != statement.not_resource
+
+
+def principal_match(statement: Statement, caller: Caller) -> PrincipalMatch:
+    """Whether a resource-policy statement's Principal (or NotPrincipal) covers the caller."""
+    found = PrincipalMatch.NONE
+    for principal in statement.principals or ():
+        if principal in ("*", caller.arn, caller.principal_arn):
+            found = PrincipalMatch.DIRECT
+            break
+        if account_of(principal) == caller.account:
+            found = PrincipalMatch.ACCOUNT
+    if statement.not_principal:
+        return PrincipalMatch.DIRECT if found is PrincipalMatch.NONE else PrincipalMatch.NONE
+    return found
+
+
+def applies(statement: Statement, action: str, resource: str, context: conditions.Context) -> bool:
+    """Action, resource and conditions all match (the principal is checked separately)."""
+    if not (action_matches(statement, action) and resource_matches(statement, resource)):
+        return False
+    try:
+        return conditions.evaluate(statement.condition, context)
+    except conditions.UnknownOperator:
+        return False

@@ -1,0 +1,1 @@
+"""KMS: the request layer in front of moto, key states, identifiers, grants and the access gate."""

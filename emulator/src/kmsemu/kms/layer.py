@@ -1,0 +1,168 @@
+"""The KMS middleware: AWS's request validation, identifiers, key states, errors, deletion and rotation.
+
+moto stays the engine; this layer refuses what AWS refuses before moto sees it, normalises what moto
+mishandles (key ARNs), and fills in what moto does not track (emulator-clock deletion and rotation).
+"""
+from __future__ import annotations
+
+from kmsemu.errors import AwsError
+
+import json
+import logging
+import threading
+from typing import Any, Iterable
+
+from kmsemu.kms import deletion
+
+from kmsemu import patches as hooks
+
+from kmsemu.kms import rotation
+from kmsemu.kms.ciphertext import ciphertext_key, incorrect_key, invalid_signature
+from kmsemu.kms.identifiers import ANY_IDENTIFIER, is_alias, kms_backend, not_found_message, resolve
+from kmsemu.kms.state import refusal, usage_refusal
+from kmsemu.kms.validation import check_alias_name, input_shape, parse_body, validate
+from kmsemu.http import Request, Response, StartResponse, WSGIApp, call
+
+log = logging.getLogger(__name__)
+
+FALLBACK_HEADER = "x-kmscourse-fallback"
+"""Set on a response only when moto failed (HTTP 5xx) and the layer answered instead; tests assert it never is.
+
+The failure itself is logged at DEBUG (logger kmsemu.kms.layer), so notebooks show no traceback."""
+
+# The parameter naming the key an operation acts on, where it is not KeyId.
+_KEY_PARAM = {"CreateAlias": "TargetKeyId", "UpdateAlias": "TargetKeyId", "ReEncrypt": "DestinationKeyId"}
+
+# Operations whose response KeyId AWS gives as the key ARN.
+_ARN_IN_RESPONSE = frozenset({
+    "Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "Sign", "Verify",
+    "GenerateMac", "VerifyMac", "ScheduleKeyDeletion", "CancelKeyDeletion", "GetPublicKey",
+})
+
+
+_sweep_lock = threading.Lock()
+
+
+def sweep_due() -> None:
+    """Apply what the emulator clock has made due: deletions, then automatic rotations."""
+    with _sweep_lock:  # requests run in parallel threads; each due change must happen once
+        deletion.sweep()
+        rotation.sweep(deletion.all_kms_backends())
+
+
+def kms_semantics(app: WSGIApp) -> WSGIApp:
+    """Middleware: KMS semantics in front of moto (moto's patches are installed by the pipeline)."""
+
+    def middleware(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        try:
+            sweep_due()  # every request, so time-based changes appear as soon as the clock has moved
+        except Exception:  # a failed sweep must not fail the learner's unrelated request
+            log.debug("emulator clock sweep failed", exc_info=True)
+        request = Request.of(environ)
+        if request.service != "kms":
+            return app(environ, start_response)
+        try:
+            response = _handle(app, request, request.kms_operation or "")
+        except AwsError as error:
+            return error.send(start_response, "json")
+        except Exception:  # moto raised past its own error handling: answer, never hang the learner in retries
+            log.debug("moto failed on %s", request.kms_operation, exc_info=True)
+            response = Response("500 Internal Server Error", [], b"")
+        if response.status_code >= 500:
+            log.debug("moto failed on %s: %s", request.kms_operation, response.body[:500])
+            response = Response(
+                "400 Bad Request",
+                [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-ErrorType", "ValidationException"),
+                 (FALLBACK_HEADER, "1")],
+                json.dumps({"__type": "ValidationException", "message": (
+                    f"The emulator cannot process this {request.kms_operation} request (moto failed on it); "
+                    "kmscourse.fidelity.markdown_table() lists what the emulator does not reproduce.")}).encode(),
+            )
+        return response.send(start_response)
+
+    return middleware
+
+
+def _handle(app: WSGIApp, request: Request, op: str) -> Response:
+    """Check one KMS request as AWS would, let moto run it, and correct moto's answer where it differs."""
+    params = parse_body(request.body)
+    validate(op, params)
+    backend = kms_backend(request)
+    shape = input_shape(op)
+    members = shape.members if shape is not None else {}
+    # AWS ignores unknown members and treats null as absent; moto trips over both.
+    params = {name: value for name, value in params.items() if name in members and value is not None}
+    key = None
+    if op == "CreateKey":
+        params.setdefault("KeyUsage", "ENCRYPT_DECRYPT")  # AWS's default, which DescribeKey then reports
+    param = _KEY_PARAM.get(op, "KeyId")
+    check_alias_name(op, params)
+    if op in ("Decrypt", "ReEncrypt"):
+        source = ciphertext_key(backend, params.get("CiphertextBlob"))
+        named = params.get("KeyId" if op == "Decrypt" else "SourceKeyId")
+        if named is not None:
+            wanted = resolve(backend, named)
+            if wanted is None:
+                raise AwsError("NotFoundException", not_found_message(backend, named))
+            if wanted.id != source.id:
+                raise incorrect_key()
+            if op == "Decrypt":
+                params.pop("KeyId")  # moto re-checks it and answers AccessDeniedException
+        _refuse_if_state_forbids(source, op)
+        key = source
+    if op != "Decrypt" and param in members and params.get(param) is not None:
+        identifier = params[param]
+        key = resolve(backend, identifier, allow_alias=op in ANY_IDENTIFIER)
+        if key is None:
+            raise AwsError("NotFoundException", not_found_message(backend, identifier))
+        if not is_alias(identifier):
+            params[param] = key.id  # moto 500s on key ARNs in several management operations
+        _refuse_if_state_forbids(key, op)
+    if op == "RetireGrant" and not params.get("GrantToken") and not (params.get("KeyId") and params.get("GrantId")):
+        raise AwsError("ValidationException", "Identify the grant by GrantToken, or by KeyId and GrantId.")
+    if op == "ScheduleKeyDeletion":
+        deletion.check_window(params)
+    if op in ("EnableKeyRotation", "RotateKeyOnDemand") and key is not None:
+        rotation.check_rotatable(key)
+    if op == "RotateKeyOnDemand" and key is not None:
+        rotation.rotate(key, "ON_DEMAND")
+        return _json_ok({"KeyId": key.id})
+    request.replace_body(json.dumps(params).encode())
+    response = call(app, request.environ)
+    if response.status_code != 200:
+        return response
+    return _correct(op, params, key, response)
+
+
+def _refuse_if_state_forbids(key: Any, op: str) -> None:
+    found = refusal(key, op) or usage_refusal(key, op)
+    if found:
+        raise AwsError(*found)
+
+
+def _json_ok(value: Any) -> Response:
+    return Response("200 OK", [("Content-Type", "application/x-amz-json-1.1")], json.dumps(value).encode())
+
+
+def _correct(op: str, params: dict[str, Any], key: Any, response: Response) -> Response:
+    """Bring moto's successful answer in line with AWS's."""
+    if key is None:
+        return response
+    if op == "EnableKeyRotation":
+        rotation.enable(key, params.get("RotationPeriodInDays"))
+    if op == "DisableKeyRotation":
+        rotation.disable(key)
+    body = response.json()
+    if not isinstance(body, dict):
+        return response
+    if op == "Verify" and body.get("SignatureValid") is False:
+        raise invalid_signature()
+    if op in _ARN_IN_RESPONSE and "KeyId" in body:
+        body["KeyId"] = key.arn
+    if op == "ScheduleKeyDeletion":
+        body.update(KeyState="PendingDeletion", PendingWindowInDays=params.get("PendingWindowInDays", 30))
+    if op == "GetKeyRotationStatus":
+        body.update(rotation.status(key))
+    response.set_json(body)
+    return response
+

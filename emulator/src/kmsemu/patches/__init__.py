@@ -1,0 +1,51 @@
+"""Every change made inside moto, installed once, explicitly, when an Emulator starts.
+
+Each patch replaces one attribute of a moto module or class through `replace`, which remembers the
+original, so `original()` reaches it and a second install changes nothing. The contract tests
+(tests/test_moto_hooks*.py) fail when a moto upgrade moves what a patch relies on.
+"""
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable
+
+_lock = threading.Lock()
+_installed = False
+_originals: dict[tuple[int, str], Any] = {}
+
+
+def replace(owner: Any, name: str, make: Callable[[Any], Any]) -> None:
+    """Set `owner.name` to `make(original)` once; later calls for the same attribute do nothing."""
+    slot = (id(owner), name)
+    if slot in _originals:
+        return
+    original = owner.__dict__[name] if isinstance(owner, type) and name in owner.__dict__ else getattr(owner, name)
+    _originals[slot] = original
+    setattr(owner, name, make(original))
+
+
+def original(owner: Any, name: str) -> Any:
+    """The attribute `replace` replaced (the current one when it was not replaced)."""
+    return _originals.get((id(owner), name), getattr(owner, name))
+
+
+def patched(owner: Any, name: str) -> bool:
+    """Whether `replace` has replaced `owner.name`."""
+    return (id(owner), name) in _originals
+
+
+def install() -> None:
+    """Install every patch (idempotent): the order is the order they must see moto in."""
+    global _installed
+    with _lock:
+        if _installed:
+            return
+        from kmsemu.cloudformation import change_sets, kms_resources, parameters, stack_events
+        from kmsemu.kms import deletion, encryption_context, rotation
+        from kmsemu.patches import credentials, lazy_private_key, moto_session
+        from kmsemu.s3 import bucket_policy, via_s3
+
+        for patch in (deletion, encryption_context, lazy_private_key, moto_session, credentials, rotation,
+                      kms_resources, change_sets, stack_events, parameters, bucket_policy, via_s3):
+            patch.install()
+        _installed = True

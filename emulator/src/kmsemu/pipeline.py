@@ -1,0 +1,101 @@
+"""The one pipeline every request passes, in this order, each step once:
+
+1. read the request once, bounded (bad framing is a 4xx);
+2. authenticate it (SigV4 header or presigned query: signature, scope, time, payload, credentials);
+3. identify its operation from its protocol (an unknown one gets the service's own error);
+4. authorise it, for every service, with the one policy engine (kmsemu.iam);
+5. the services' semantics (validation against botocore's model, then KMS and S3 behaviour), then moto.
+
+moto's own `/moto-api/*` is closed unless the emulator has an admin token, and then needs it.
+"""
+from __future__ import annotations
+
+import hmac
+import logging
+from collections.abc import Iterable
+from typing import Any, Callable
+
+from kmsemu.auth import authenticate, regions
+from kmsemu.errors import AwsError
+from kmsemu.http import Request, StartResponse
+from kmsemu.iam import principals
+
+log = logging.getLogger(__name__)
+
+WSGIApp = Callable[..., Any]
+Middleware = Callable[[WSGIApp], WSGIApp]
+Authoriser = Callable[[Request, principals.Caller], "AwsError | None"]
+
+
+def _authorisers() -> dict[str, Authoriser]:
+    """Each served service's authorisation step, by signing name."""
+    from kmsemu.iam.authorize import authorize_cloudformation, authorize_iam, authorize_sts
+    from kmsemu.kms.gate import authorize_request as authorize_kms
+    from kmsemu.s3.authorize import authorize_s3
+
+    return {"kms": authorize_kms, "iam": authorize_iam, "sts": authorize_sts, "s3": authorize_s3,
+            "cloudformation": authorize_cloudformation}
+
+
+def _middleware() -> list[Middleware]:
+    """Step 5: the services' semantics, outermost first."""
+    from kmsemu.kms.layer import kms_semantics
+    from kmsemu.s3.sse import s3_sse_kms
+
+    return [kms_semantics, s3_sse_kms]
+
+
+class Pipeline:
+    """The WSGI app the emulator serves: steps 1 to 4 here, then the semantics middleware and moto."""
+
+    def __init__(self, moto: WSGIApp, inner: WSGIApp, admin_token: str | None) -> None:
+        self.moto, self.inner, self.admin_token = moto, inner, admin_token
+        self.authorisers = _authorisers()
+        self.served = frozenset(self.authorisers)
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """Serve one request."""
+        if environ.get("PATH_INFO", "").startswith("/moto-api"):
+            return self._admin(environ, start_response)
+        protocol = regions.protocol_guess(environ)
+        try:
+            request = Request.read(environ)
+            caller = authenticate.authenticate(request, self.served)
+            protocol = request.protocol
+            from kmsemu.identify import identify
+
+            identify(request)
+            refusal = self.authorisers[request.service or ""](request, caller)
+            if refusal is not None:
+                raise refusal
+        except AwsError as error:
+            return error.send(start_response, protocol)
+        except Exception:  # a request shape no step expected: a 400, never a traceback
+            log.debug("kmsemu could not read a request", exc_info=True)
+            return AwsError("BadRequest", "The emulator could not read this request.", 400).send(start_response, protocol)
+        with principals.serving(caller):  # work one service does for another is done as this caller
+            return self.inner(environ, start_response)
+
+    def _admin(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """moto's /moto-api/*: only with `Authorization: Bearer <admin token>`, and never without a token set."""
+        sent = str(environ.get("HTTP_AUTHORIZATION", ""))
+        if self.admin_token and hmac.compare_digest(sent.encode(), f"Bearer {self.admin_token}".encode()):
+            return self.moto(environ, start_response)
+        text = ("moto's /moto-api is closed: start the emulator with an admin token (kmsemu serve --admin-token) "
+                "and send it as 'Authorization: Bearer <token>'.")
+        return AwsError("AccessDenied", text, 403).send(start_response, "json")
+
+
+def build(moto: WSGIApp, middleware: list[Middleware] | None = None, admin_token: str | None = None) -> WSGIApp:
+    """The pipeline in front of moto's app; installs moto's patches once. `middleware` replaces step 5's list."""
+    from kmsemu import patches
+
+    patches.install()
+    inner = moto
+    for step in reversed(_middleware() if middleware is None else middleware):
+        inner = step(inner)
+    return Pipeline(moto, inner, admin_token)
+
+
+MIDDLEWARE_NAMES = ("kms_semantics", "s3_sse_kms")
+"""Step 5's middleware, outermost first (benchmarks select from these)."""

@@ -1,0 +1,61 @@
+"""Authorisation of S3 calls: the caller's identity-based policies and the bucket policy, combined as AWS does.
+
+Within the bucket owner's account an Allow in either is enough; across accounts both must allow; an explicit
+Deny in either refuses. Conditional Deny statements on the SSE headers are applied where S3 applies
+encryption (kmsemu.s3.sse), which sees the headers S3 itself fills in.
+https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-policy-language-overview.html
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from kmsemu.errors import AwsError
+from kmsemu.http import Request
+from kmsemu.iam import policy
+from kmsemu.iam.evaluate import Check, decide
+from kmsemu.iam.principals import Caller
+from kmsemu.kms.operations import caller_context
+from kmsemu.s3.actions import resource, target
+
+_DENIED = AwsError("AccessDenied", "Access Denied", 403)
+
+
+def _bucket(name: str) -> Any:
+    from moto.s3.models import s3_backends
+
+    owner = s3_backends.bucket_accounts.get(name)
+    if owner is None:
+        return None
+    partition, account = owner
+    return s3_backends[account][partition].buckets.get(name)
+
+
+def _bucket_policy(bucket: Any) -> tuple[policy.Statement, ...]:
+    text = getattr(bucket, "policy", None)
+    if not text:
+        return ()
+    return policy.statements(text.decode() if isinstance(text, bytes) else text)
+
+
+def authorize_s3(request: Request, caller: Caller) -> AwsError | None:
+    """None when the caller may make this S3 call, else S3's AccessDenied."""
+    action, arn = f"s3:{request.operation}", resource(request)
+    context = caller_context(caller, request.region or "us-east-1", None)
+    identity = decide(caller, Check(action, arn, None, context), use_grants=False)
+    name, _ = target(request)
+    bucket = _bucket(name) if name and request.operation != "CreateBucket" else None
+    if bucket is None:
+        return None if identity.allowed else _DENIED
+    statements = _bucket_policy(bucket)
+    for s in statements:
+        if not s.allows and not s.condition and policy.principal_match(s, caller) is not policy.PrincipalMatch.NONE \
+                and policy.applies(s, action, arn, context):
+            return _DENIED
+    if "explicit deny" in identity.reason:
+        return _DENIED
+    granted = any(s.allows and policy.principal_match(s, caller) is policy.PrincipalMatch.DIRECT
+                  and policy.applies(s, action, arn, context) for s in statements)
+    same_account = str(bucket.account_id) == caller.account
+    if same_account:
+        return None if identity.allowed or granted else _DENIED
+    return None if identity.allowed and granted else _DENIED
