@@ -1,4 +1,4 @@
-"""What keeps a lesson kernel small (issue #3: at most 150 MB RSS), checked so a moto or botocore upgrade fails here.
+"""What keeps a lesson kernel small (at most 150 MB RSS), checked so a moto or botocore upgrade fails here.
 
 benchmarks/lesson_memory.py measures the kernels; these tests prove each saving still happens and that
 nothing the emulator does changed because of it.

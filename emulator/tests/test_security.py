@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import hashlib
 import json
 import secrets
 import urllib.parse
@@ -19,9 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
-
 import wire
+from botocore.exceptions import ClientError
 
 ADMIN_TOKEN = "s3cret-" + secrets.token_hex(8)
 PLAINTEXT = b"alice's top secret plaintext 42"
@@ -41,7 +39,7 @@ class World:
     bucket: str = ""
     object_key: str = "private/secret.txt"
 
-    def build(self, emu: Any) -> "World":
+    def build(self, emu: Any) -> World:
         self.alice = emu.create_user("alice")
         self.mallory = emu.create_user("mallory", policy_arns=())
         kms = wire.client(self.alice, "kms", emu.url)
@@ -302,7 +300,8 @@ def test_moto_api_reset_is_refused_without_an_admin_token(world, emu) -> None:
 
 
 @pytest.mark.parametrize("authorization", [None, "Bearer wrong-token", "Bearer", f"Basic {ADMIN_TOKEN}",
-                                           f"Bearer {ADMIN_TOKEN}x", f"bearer{ADMIN_TOKEN}"])
+                                           f"Bearer {ADMIN_TOKEN}x", f"bearer{ADMIN_TOKEN}"],
+                         ids=["none", "wrong-token", "empty-bearer", "basic-scheme", "token-plus-one", "no-space"])
 def test_moto_api_with_an_admin_token_refuses_requests_without_that_exact_token(world, admin_emu, authorization) -> None:
     """With an admin token configured, `/moto-api/*` answers 403 to any request not bearing exactly that token
     (AWS itself has no such endpoint; see the SigV4 reference for how AWS authenticates every request).
@@ -506,6 +505,18 @@ def test_no_fixed_key_opens_the_emulator(world, emu, service, status, code) -> N
     if service == "iam":
         users = wire.client(world.alice, "iam", emu.url).list_users()["Users"]
         assert "intruder" not in [user["UserName"] for user in users]
+
+
+def test_a_known_key_id_with_the_wrong_secret_is_refused(world, emu) -> None:
+    """Knowing another user's access key id is not enough: a signature made with any other secret is 400
+    InvalidSignatureException on KMS, and nothing is returned.
+
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-troubleshooting.html
+    """
+    forged = (world.alice.access_key_id, world.mallory.secret_access_key)
+    reply = _decrypt(world, emu, forged)
+    _no_plaintext(reply)
+    assert (reply.status, reply.code) == (400, "InvalidSignatureException"), str(reply)
 
 
 def test_credentials_are_random_per_start(world, emulators) -> None:

@@ -13,8 +13,9 @@ import http.client
 import json
 import re
 import socket
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 from unittest import mock
 from urllib.parse import urlencode, urlsplit
 
@@ -59,7 +60,7 @@ class Reply:
         doc = self.json()
         if isinstance(doc, dict) and isinstance(doc.get("__type"), str):
             return doc["__type"].rsplit("#", 1)[-1]
-        match = re.search(rb"<Code>(.*?)</Code>", self.body, re.S)
+        match = re.search(rb"<Code>(.*?)</Code>", self.body, re.DOTALL)
         if match:
             return match.group(1).decode("utf-8", "replace").strip()
         return self.headers.get("x-amzn-errortype", "").split(":", 1)[0]
@@ -72,7 +73,7 @@ class Reply:
             for key in ("message", "Message"):
                 if isinstance(doc.get(key), str):
                     return doc[key]
-        match = re.search(rb"<Message>(.*?)</Message>", self.body, re.S)
+        match = re.search(rb"<Message>(.*?)</Message>", self.body, re.DOTALL)
         return match.group(1).decode("utf-8", "replace") if match else ""
 
     def __str__(self) -> str:
@@ -104,13 +105,13 @@ def frozen_time(when: dt.datetime | None) -> Iterator[None]:
     if when is None:
         yield
         return
-    naive = when.astimezone(dt.timezone.utc).replace(tzinfo=None) if when.tzinfo else when
+    naive = when.astimezone(dt.UTC).replace(tzinfo=None) if when.tzinfo else when
     with mock.patch("botocore.auth.get_current_datetime", lambda *args, **kwargs: naive):
         yield
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 @dataclass
@@ -191,7 +192,7 @@ def send(base_url: str, method: str, path: str, headers: dict[str, str] | None =
     """Send exactly these headers (plus a matching Content-Length unless given) with http.client."""
     parts = urlsplit(base_url)
     headers = dict(headers or {})
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=timeout)
     try:
         conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
         if not any(k.lower() == "host" for k in headers):
@@ -235,7 +236,7 @@ def raw_exchange(base_url: str, data: bytes, *, timeout: float = TIMEOUT, half_c
     """
     parts = urlsplit(base_url)
     received = b""
-    with socket.create_connection((parts.hostname, parts.port), timeout=timeout) as sock:
+    with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 80), timeout=timeout) as sock:
         sock.settimeout(timeout)
         try:
             sock.sendall(data)
@@ -246,7 +247,7 @@ def raw_exchange(base_url: str, data: bytes, *, timeout: float = TIMEOUT, half_c
         while True:
             try:
                 chunk = sock.recv(65536)
-            except socket.timeout:
+            except TimeoutError:
                 if received:
                     return received
                 raise NoAnswer(f"no answer within {timeout} s to {data[:200]!r}") from None
@@ -265,7 +266,7 @@ def _complete(data: bytes) -> bool:
     if not sep:
         return False
     match = re.search(rb"(?im)^content-length:\s*(\d+)\s*$", head)
-    return bool(match) and len(body) >= int(match.group(1))
+    return match is not None and len(body) >= int(match.group(1))
 
 
 def parse_raw(data: bytes) -> Reply | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Callable
 
 from botocore.exceptions import ClientError
@@ -218,8 +219,8 @@ def plan(course: Course) -> list[Step]:
         for res in resources:
             bucket = res.get("PhysicalResourceId", "")
             if res.get("ResourceType") == "AWS::S3::Bucket" and bucket in buckets:
-                steps.append(Step(f"empty bucket {bucket} (in stack {name})", lambda b=bucket: _empty_bucket(course, b)))
-        steps.append(Step(f"delete stack {name}", lambda s=name: _delete_stack(course, s)))
+                steps.append(Step(f"empty bucket {bucket} (in stack {name})", partial(_empty_bucket, course, bucket)))
+        steps.append(Step(f"delete stack {name}", partial(_delete_stack, course, name)))
     keys = course_keys(course)
     key_ids = {k["KeyId"] for k in keys}
     kms = course.client("kms")
@@ -230,15 +231,15 @@ def plan(course: Course) -> list[Step]:
             grants = []
         for grant in grants:
             steps.append(Step(f"revoke grant {grant['GrantId'][:12]}... on key {meta['KeyId']}",
-                              lambda k=meta["KeyId"], g=grant["GrantId"]: _revoke(course, k, g)))
+                              partial(_revoke, course, meta["KeyId"], grant["GrantId"])))
     for alias in course_aliases(course, key_ids):
-        steps.append(Step(f"delete alias {alias['AliasName']}", lambda a=alias["AliasName"]: _delete_alias(course, a)))
+        steps.append(Step(f"delete alias {alias['AliasName']}", partial(_delete_alias, course, alias["AliasName"])))
     for meta in keys:
         if meta["KeyState"] != "PendingDeletion":
             steps.append(Step(f"schedule deletion of key {meta['KeyId']} in {WINDOW_DAYS} days",
-                              lambda k=meta["KeyId"]: _schedule(course, k)))
+                              partial(_schedule, course, meta["KeyId"])))
     for bucket in buckets:
-        steps.append(Step(f"empty and delete bucket {bucket}", lambda b=bucket: _delete_bucket(course, b)))
+        steps.append(Step(f"empty and delete bucket {bucket}", partial(_delete_bucket, course, bucket)))
     return steps
 
 

@@ -61,7 +61,8 @@ def unpack(blob: bytes) -> Envelope:
     """Read an envelope written by `pack`; a blob in another shape is explained in one sentence."""
     try:
         doc = json.loads(blob)
-        return Envelope(*(base64.b64decode(doc[name], validate=True) for name in FIELDS), key_id=doc.get("key_id", ""))
+        raw = [base64.b64decode(doc[name], validate=True) for name in FIELDS]
+        return Envelope(raw[0], raw[1], raw[2], key_id=doc.get("key_id", ""))
     except (ValueError, KeyError, TypeError) as exc:
         raise CourseError(
             f"This is not an envelope written by kmscourse.envelope.pack ({type(exc).__name__}: {exc}); "

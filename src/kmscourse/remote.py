@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 from botocore.exceptions import BotoCoreError, ClientError
 
 from . import settings
+from .awsenv import bypass_proxies_for_loopback
 from .course import Course, validate_learner
 from .errors import CourseError
 from .sessions import new_session
@@ -45,6 +46,7 @@ def running_emulator() -> Course | None:
             "export the lines `kmscourse emulator` printed."
         )
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or settings.REGION.get()
+    bypass_proxies_for_loopback()  # signed requests and plaintext must never go to an HTTP(S)_PROXY
     session = new_session(aws_access_key_id=key, aws_secret_access_key=secret, region_name=region)
     try:
         identity = session.client("sts", endpoint_url=url).get_caller_identity()

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import Resources, error_code
-from kmsemu.kms.layer import FALLBACK_HEADER
+from kmsemu.pipeline import FALLBACK_HEADER
 
 
 @pytest.mark.behaviour("Decrypt with another key's KeyId gives IncorrectKeyException")

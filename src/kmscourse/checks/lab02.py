@@ -33,8 +33,10 @@ def check(course: Course, alias_name: Any, stack_name: str | None = None) -> Che
         if other:
             hint = (f"your alias '{alias_name}' is in {other}, but the course works in {course.region}; "
                     f"update the stack in {course.region} (course.client('cloudformation')).")
-    if not result.add(f"alias {alias_name} exists in {course.region}", entry is not None, hint):
+    if entry is None:
+        result.add(f"alias {alias_name} exists in {course.region}", False, hint)
         return result.finish()
+    result.add(f"alias {alias_name} exists in {course.region}", True, hint)
     course_key = stacks.outputs(course, stack).get("KeyId") if stacks.status(course, stack) else None
     target = entry.get("TargetKeyId")
     result.add(

@@ -59,8 +59,10 @@ def check(course: Course, plaintext_path: Any, ciphertext_path: Any, decrypted_p
         if other:
             hint = (f"{ciphertext_path} was encrypted under a key in {other}, but the course key is in {course.region}; "
                     f"encrypt with --region {course.region} (or leave --region out).")
-    if not result.add("the ciphertext file is binary KMS ciphertext", answer is not None, hint):
+    if answer is None:
+        result.add("the ciphertext file is binary KMS ciphertext", False, hint)
         return result.finish()
+    result.add("the ciphertext file is binary KMS ciphertext", True, hint)
     stack = prereqs.key_stack_name(course)
     key = stacks.outputs(course, stack).get("KeyArn") if stacks.status(course, stack) else None
     result.add(

@@ -96,8 +96,10 @@ def _signature_version_2(request: Request) -> bool:
 
 def _check_scope(request: Request, sig: sigv4.Signature, served: frozenset[str]) -> None:
     """The credential scope names a service the emulator serves, a real region, and the request's service."""
-    proto = request.protocol
     target_service = regions.service_of_target(request.environ.get("HTTP_X_AMZ_TARGET", ""))
+    if target_service is not None:
+        request.protocol = regions.protocol(target_service)  # the service the request addresses answers
+    proto = request.protocol
     if sig.service not in served or (target_service is not None and target_service != sig.service):
         expected = target_service or ("/".join(sorted(served)))
         text = f"Credential should be scoped to correct service: '{expected}'. "

@@ -63,7 +63,7 @@ def check(template: Any, parameters: dict[str, Any]) -> None:
             raise ValidationError(message=found)
 
 
-def _checked(original: Callable[..., Any], resolve: Callable[..., dict[str, Any]]) -> Callable[..., Any]:
+def _checked(original: Callable[..., Any], resolve: Callable[..., tuple[Any, dict[str, Any]]]) -> Callable[..., Any]:
     """Wrap a backend method so it checks the template's parameters before doing anything."""
     def checked(backend: Any, *args: Any, **kwargs: Any) -> Any:
         template, parameters = resolve(backend, *args, **kwargs)

@@ -25,11 +25,6 @@ from kmsemu.http import Request, Response, StartResponse, WSGIApp, call
 
 log = logging.getLogger(__name__)
 
-FALLBACK_HEADER = "x-kmscourse-fallback"
-"""Set on a response only when moto failed (HTTP 5xx) and the layer answered instead; tests assert it never is.
-
-The failure itself is logged at DEBUG (logger kmsemu.kms.layer), so notebooks show no traceback."""
-
 # The parameter naming the key an operation acts on, where it is not KeyId.
 _KEY_PARAM = {"CreateAlias": "TargetKeyId", "UpdateAlias": "TargetKeyId", "ReEncrypt": "DestinationKeyId"}
 
@@ -65,20 +60,7 @@ def kms_semantics(app: WSGIApp) -> WSGIApp:
             response = _handle(app, request, request.kms_operation or "")
         except AwsError as error:
             return error.send(start_response, "json")
-        except Exception:  # moto raised past its own error handling: answer, never hang the learner in retries
-            log.debug("moto failed on %s", request.kms_operation, exc_info=True)
-            response = Response("500 Internal Server Error", [], b"")
-        if response.status_code >= 500:
-            log.debug("moto failed on %s: %s", request.kms_operation, response.body[:500])
-            response = Response(
-                "400 Bad Request",
-                [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-ErrorType", "ValidationException"),
-                 (FALLBACK_HEADER, "1")],
-                json.dumps({"__type": "ValidationException", "message": (
-                    f"The emulator cannot process this {request.kms_operation} request (moto failed on it); "
-                    "kmscourse.fidelity.markdown_table() lists what the emulator does not reproduce.")}).encode(),
-            )
-        return response.send(start_response)
+        return response.send(start_response)  # a moto failure (5xx) is answered by the pipeline
 
     return middleware
 

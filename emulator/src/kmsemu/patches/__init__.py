@@ -43,9 +43,9 @@ def install() -> None:
         from kmsemu.cloudformation import change_sets, kms_resources, parameters, stack_events
         from kmsemu.kms import deletion, encryption_context, rotation
         from kmsemu.patches import credentials, lazy_private_key, moto_session
-        from kmsemu.s3 import bucket_policy, via_s3
+        from kmsemu.s3 import bucket_policy
 
         for patch in (deletion, encryption_context, lazy_private_key, moto_session, credentials, rotation,
-                      kms_resources, change_sets, stack_events, parameters, bucket_policy, via_s3):
+                      kms_resources, change_sets, stack_events, parameters, bucket_policy):
             patch.install()
         _installed = True

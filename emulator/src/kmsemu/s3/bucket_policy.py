@@ -51,8 +51,8 @@ def _operator_holds(operator: str, values: Any, actual: str | None) -> bool:
     if_exists = base.endswith("IfExists")
     base = base.removesuffix("IfExists")
     if base == "Null":
-        wanted = str(_as_list(values)[0]).lower() == "true"
-        return (actual is None) == wanted
+        absent = str(_as_list(values)[0]).lower() == "true"
+        return (actual is None) == absent
     if actual is None:
         if if_exists or operator.startswith("ForAllValues:"):
             return True

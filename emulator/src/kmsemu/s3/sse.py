@@ -3,10 +3,7 @@
 https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html
 https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-bucket-encryption.html
 
-Hook for authorization (issue #4): set `s3_sse.authorize_kms_for_s3` to a function
-`(environ, key_arn, action, encryption_context) -> str | None` that decides, as the caller with
-kms:ViaService=s3.<region>.amazonaws.com, whether S3 may use the key. Return None to allow, or the denial
-message to answer 403 AccessDenied. `action` is "kms:GenerateDataKey" (writes) or "kms:Decrypt" (reads).
+S3's use of the key is authorised as the caller, with kms:ViaService=s3.<region>.amazonaws.com (kmsemu.s3.via_s3).
 """
 from __future__ import annotations
 
@@ -17,22 +14,13 @@ import logging
 from typing import Any, Callable, Iterable
 
 from kmsemu.s3 import bucket_policy as s3_policy
+from kmsemu.s3 import via_s3
 from kmsemu.kms.identifiers import account_for, not_found_message, resolve
 from kmsemu.kms.state import refusal
 from kmsemu.http import Request, StartResponse, WSGIApp
 
 log = logging.getLogger(__name__)
 
-KmsAuthorizer = Callable[[dict[str, Any], str, str, dict[str, str]], "str | None"]
-
-
-def allow_all(environ: dict[str, Any], key_arn: str, action: str, encryption_context: dict[str, str]) -> str | None:
-    """The default authorizer: S3 may always use the key (until issue #4's authorization replaces it)."""
-    return None
-
-
-authorize_kms_for_s3: KmsAuthorizer = allow_all
-"""Set by the authorization layer (issue #4); called through this module attribute on every S3 use of KMS."""
 
 SSE_S3_DEFAULT = {"Rule": {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": False}}
 _OBJECT_SUBRESOURCES = ("acl", "tagging", "uploadId", "partNumber", "retention", "legal-hold", "attributes", "torrent")
@@ -86,7 +74,7 @@ def _use_key(request: Request, bucket: Any, identifier: str, action: str, contex
     found = refusal(key, operation)
     if found:
         raise AwsError("KMS." + found[0], found[1], 400)
-    denial = authorize_kms_for_s3(request.environ, key.arn, action, context)
+    denial = via_s3.authorize(request, key.arn, action, context)
     if denial:
         raise AwsError("AccessDenied", denial, 403)
     return str(key.arn)

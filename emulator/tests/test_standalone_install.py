@@ -1,0 +1,81 @@
+"""kmsemu installs and runs alone: a fresh venv with only `pip install ./emulator` serves `kmsemu serve`,
+and boto3 (from that venv) and the AWS CLI make a KMS round trip against it."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """A clean environment: no AWS settings or proxies from the developer's shell."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "KMSCOURSE_", "KMSEMU_")) and "proxy" not in k.lower()}
+    env.pop("VIRTUAL_ENV", None)
+    return {**env, **(extra or {})}
+
+
+@pytest.fixture(scope="module")
+def standalone(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new venv holding kmsemu and what it depends on, nothing else."""
+    where = tmp_path_factory.mktemp("kmsemu-alone") / "venv"
+    venv.EnvBuilder(with_pip=True).create(where)
+    python = where / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                    "-c", str(ROOT / "constraints.txt"), str(ROOT / "emulator")],
+                   check=True, env=_env(), timeout=600, capture_output=True)
+    return where
+
+
+def test_standalone_venv_has_no_course_or_jupyter(standalone: Path) -> None:
+    """Installing kmsemu alone brings neither the course nor Jupyter with it."""
+    listing = subprocess.run([str(standalone / "bin" / "python"), "-m", "pip", "list", "--format", "json"],
+                             check=True, capture_output=True, text=True, env=_env()).stdout
+    names = {p["name"].lower() for p in json.loads(listing)}
+    assert "kmsemu" in names and "moto" in names
+    assert not names & {"kmscourse", "jupyterlab", "ipykernel", "nbclient", "jupyter-core", "notebook"}
+
+
+def test_kmsemu_serve_answers_boto3_and_the_aws_cli(standalone: Path) -> None:
+    """`kmsemu serve` prints export lines; boto3 and the AWS CLI encrypt and decrypt with them."""
+    server = subprocess.Popen([str(standalone / "bin" / "kmsemu"), "serve", "--port", "0"], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, env=_env(), start_new_session=True)
+    try:
+        exports: dict[str, str] = {}
+        assert server.stdout is not None
+        for line in server.stdout:
+            if line.strip().startswith("export "):
+                for pair in line.strip()[len("export "):].split():
+                    name, _, value = pair.partition("=")
+                    exports[name] = value
+            if line.startswith("Press Ctrl+C"):
+                break
+        assert {"AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "NO_PROXY", "no_proxy"} <= set(exports)
+        env = _env(exports)
+        script = ("import boto3; k = boto3.client('kms'); key = k.create_key()['KeyMetadata']['Arn'];"
+                  "ct = k.encrypt(KeyId=key, Plaintext=b'alone')['CiphertextBlob'];"
+                  "print(k.decrypt(CiphertextBlob=ct)['Plaintext'].decode(), key)")
+        out = subprocess.run([str(standalone / "bin" / "python"), "-c", script], check=True, capture_output=True,
+                             text=True, env=env, timeout=60).stdout.split()
+        assert out[0] == "alone"
+        aws = shutil.which("aws", path=str(BIN))
+        assert aws is not None, "the course venv's AWS CLI is missing"
+        cli = subprocess.run([aws, "kms", "encrypt", "--key-id", out[1], "--plaintext", "fileb:///dev/stdin",
+                              "--query", "CiphertextBlob", "--output", "text"], input=b"via the cli",
+                             check=True, capture_output=True, env=env, timeout=60).stdout
+        blob = subprocess.run(["base64", "-d"], input=cli, check=True, capture_output=True).stdout
+        plain = subprocess.run([aws, "kms", "decrypt", "--ciphertext-blob", "fileb:///dev/stdin", "--query", "Plaintext",
+                                "--output", "text"], input=blob, check=True, capture_output=True, env=env, timeout=60).stdout
+        assert subprocess.run(["base64", "-d"], input=plain, check=True, capture_output=True).stdout == b"via the cli"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(10)
