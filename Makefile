@@ -17,12 +17,13 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 STAMP := $(VENV)/.kmscourse-installed
 TEST_STAMP := $(VENV)/.kmscourse-test-installed
 
-.PHONY: lab course test labs outputs docs fidelity check-python clean help
+.PHONY: lab course test lint labs outputs docs fidelity check-python clean help
 
 help:
 	@echo "make lab      install into .venv and start JupyterLab on the course"
 	@echo "make course   run every lesson notebook headless on the emulator, with a summary table"
-	@echo "make test     install test extras and run the whole suite"
+	@echo "make test     install test extras, run ruff and mypy, then the whole suite"
+	@echo "make lint     ruff and mypy only"
 	@echo "make labs     regenerate labs/ from solutions/"
 	@echo "make outputs  re-execute notebooks/ in place, refreshing their committed outputs"
 	@echo "make fidelity regenerate the emulator fidelity table from the conformance suite"
@@ -51,9 +52,14 @@ course: $(STAMP)
 
 # Two runs: nbval needs every cell of a notebook on one worker (--dist loadfile), while the rest
 # spreads best test by test. (xdist's loadgroup would do both in one run, but pytest 9.2 ignores it.)
-test: $(TEST_STAMP)
+test: $(TEST_STAMP) lint
 	$(BIN)/pytest -n $(WORKERS) --durations=15 tests
 	$(BIN)/pytest -n $(WORKERS) --dist loadfile notebooks
+
+# ruff and mypy as configured in pyproject.toml; a finding fails `make test`.
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 labs: $(TEST_STAMP)
 	$(BIN)/kmscourse labs

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings as hypothesis_settings
-
 from support import ROOT
 
 # CI replays the same property-test examples every run, so a red CI always reproduces; locally they vary and explore.

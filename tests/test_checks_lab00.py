@@ -7,7 +7,6 @@ from kmscourse.checks import lab00
 from kmscourse.errors import CourseError
 
 
-
 def test_right_answers_pass(course) -> None:
     assert lab00.check(course, course.identity_arn, course.region).passed
 

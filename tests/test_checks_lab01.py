@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 
 from kmscourse import cast, stacks
-from kmscourse.errors import CourseError
 from kmscourse.checks import lab01
 from kmscourse.checks.elsewhere import client
+from kmscourse.errors import CourseError
 
 NO_ALIAS = "course-key-no-alias.yaml"
 

@@ -8,7 +8,6 @@ from kmscourse.checks import lab02
 from kmscourse.checks.elsewhere import client
 
 
-
 @pytest.fixture(scope="module", autouse=True)
 def remove_test_aliases(course):
     """Delete the aliases these tests made by hand (the stack's own alias stays)."""

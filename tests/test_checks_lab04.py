@@ -12,8 +12,6 @@ from kmscourse.checks import lab04
 from kmscourse.envelope import Envelope, aad, pack, unpack
 
 
-
-
 def _encryptor(course, key_id, with_context=True, leak_key=False, store_plaintext=False):
     kms = course.client("kms")
 

@@ -9,8 +9,6 @@ from kmscourse import buckets, envelope
 from kmscourse.checks import lab05
 
 
-
-
 def _default(course, bucket, key_id="alias/kmscourse-learner-key", bucket_key=True, algorithm="aws:kms"):
     default = {"SSEAlgorithm": algorithm}
     if key_id:

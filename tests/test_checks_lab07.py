@@ -8,7 +8,6 @@ from kmscourse.demo_keys import ensure_key
 from kmscourse.errors import CourseError
 
 
-
 def _key(course, name: str) -> str:
     return ensure_key(course, f"test07-{name}", "lab 07 test").key_id
 

@@ -9,7 +9,6 @@ from kmscourse.demo_keys import ensure_key
 from kmscourse.errors import CourseError
 
 
-
 def _state(course, key_id: str) -> str:
     return course.client("kms").describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"]
 

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import pytest
+from test_cleanup import _bucket_stack, as_learner, populate
 
 from kmscourse import cleanup, quiz, stacks
 from kmscourse.checks import lab10
 from kmscourse.demo_keys import ensure_key
 from kmscourse.errors import CourseError
-
-from test_cleanup import _bucket_stack, as_learner, populate
 
 RIGHT = {n: q.answer for n, q in enumerate(quiz.QUESTIONS, start=1)}
 

@@ -5,9 +5,9 @@ import dataclasses
 import json
 
 from kmscourse import cleanup, cli, prereqs, stacks
-from kmsemu import clock
 from kmscourse.course import TAG_KEY
 from kmscourse.demo_keys import ensure_key
+from kmsemu import clock
 
 BUCKET_STACK = """
 Resources:

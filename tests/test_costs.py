@@ -1,10 +1,10 @@
 """The cost card names a source and a check date for every figure, and prices the learner's real resources."""
 from __future__ import annotations
 
+from test_cleanup import as_learner
+
 from kmscourse import cleanup, cli, costs
 from kmscourse.demo_keys import ensure_key
-
-from test_cleanup import as_learner
 
 
 def test_every_figure_has_a_source_and_the_check_date() -> None:

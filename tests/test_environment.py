@@ -5,7 +5,6 @@ import re
 import tomllib
 
 import yaml
-
 from support import ROOT
 
 
@@ -43,7 +42,7 @@ def test_constraints_pin_every_declared_dependency() -> None:
 
 def test_ci_runs_exactly_the_readme_test_command() -> None:
     readme = (ROOT / "README.md").read_text()
-    ci = [l for l in (ROOT / ".ci" / "run").read_text().splitlines() if l.strip() and not l.startswith("#")]
+    ci = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line.strip() and not line.startswith("#")]
     assert ci[-1].strip() == "make test"
     assert "make test" in readme and "make lab" in readme and "make course" in readme
     assert "conda env create -f environment.yml" in readme and "KMSCOURSE_BACKEND=aws" in readme

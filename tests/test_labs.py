@@ -6,10 +6,9 @@ import re
 
 import nbformat
 import pytest
+from support import ROOT
 
 from kmscourse import labs
-
-from support import ROOT
 
 SKELETON = ["## Overview", "## Prerequisites", "## Setup", "## Check your work", "## Summary", "## What's next?", "## Clean up"]
 
@@ -56,7 +55,7 @@ def test_lesson_follows_the_skeleton(path) -> None:
     markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert markdown.lstrip().startswith("# "), "a lesson starts with its title"
     positions = [markdown.find(h + "\n") for h in SKELETON]
-    assert all(p >= 0 for p in positions), f"missing sections: {[h for h, p in zip(SKELETON, positions) if p < 0]}"
+    assert all(p >= 0 for p in positions), f"missing sections: {[h for h, p in zip(SKELETON, positions, strict=True) if p < 0]}"
     assert positions == sorted(positions), "skeleton sections are out of order"
     assert "Time to learn" in markdown
     overview = markdown[positions[0]:markdown.find("## Prerequisites")]

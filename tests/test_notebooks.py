@@ -6,10 +6,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from support import ROOT, clean_env
 
 from kmscourse.runner import execute
-
-from support import ROOT, clean_env
 
 LESSONS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))

@@ -78,8 +78,9 @@ def test_sandbox_cli_uses_course_files_with_cast_profiles(sts_standin, monkeypat
     import os
     import subprocess
 
-    from kmscourse import cast
     from support import BIN
+
+    from kmscourse import cast
 
     monkeypatch.setenv("KMSCOURSE_ACCOUNT_ID", "123456789012")
     monkeypatch.setenv("HOME", str(tmp_path))

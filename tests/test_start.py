@@ -5,9 +5,9 @@ import json
 import subprocess
 import sys
 
-import kmscourse
-
 from support import BIN, ROOT, clean_env
+
+import kmscourse
 
 SCRIPT = """
 import json, kmscourse

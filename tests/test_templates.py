@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from cfnlint.decode import cfn_yaml
-
 from support import ROOT
 
 TEMPLATES = sorted((ROOT / "templates").glob("*.yaml"))

@@ -18,7 +18,7 @@ __all__ = ["Course", "CourseError", "start", "current", "__version__"]
 
 BACKENDS = ("emulator", "aws")
 
-_current: "Course | None" = None
+_current: Course | None = None
 
 
 def _not_installed(exc: ModuleNotFoundError) -> CourseError:
@@ -29,7 +29,7 @@ def _not_installed(exc: ModuleNotFoundError) -> CourseError:
     )
 
 
-def start(quiet: bool = False) -> "Course":
+def start(quiet: bool = False) -> Course:
     """Connect this kernel to the course backend (starting the emulator by default) and print who you are.
 
     Calling it again in the same kernel returns the same course.
@@ -73,7 +73,7 @@ def start(quiet: bool = False) -> "Course":
     return _current
 
 
-def current() -> "Course":
+def current() -> Course:
     """The course this kernel started, for helpers that need it."""
     if _current is None:
         raise CourseError("The course is not started in this kernel yet; run `course = kmscourse.start()` first.")

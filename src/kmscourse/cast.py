@@ -19,7 +19,7 @@ from .sessions import new_session
 
 ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
 
-_members: dict[tuple[int, str], "Member"] = {}
+_members: dict[tuple[int, str], Member] = {}
 
 
 @dataclass

@@ -13,9 +13,10 @@ its deletion is scheduled, so a half-done key is still found by its tag on the n
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, Callable
+from typing import Any
 
 from botocore.exceptions import ClientError
 
@@ -72,7 +73,7 @@ class Report:
 
 def _utc(when: dt.datetime) -> str:
     """A timestamp in UTC, to the second."""
-    return f"{when.astimezone(dt.timezone.utc):%Y-%m-%d %H:%M:%S} UTC"
+    return f"{when.astimezone(dt.UTC):%Y-%m-%d %H:%M:%S} UTC"
 
 
 def _code(exc: ClientError) -> str:

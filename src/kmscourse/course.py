@@ -11,8 +11,9 @@ from botocore.config import Config
 from .errors import CourseError
 
 if TYPE_CHECKING:
-    from .awsenv import AwsFiles
     from kmsemu import Emulator
+
+    from .awsenv import AwsFiles
 
 TAG_KEY = "kmscourse:learner"
 """The tag on everything the course creates; cleanup touches only resources carrying it for this learner."""
@@ -43,8 +44,8 @@ class Course:
     identity_arn: str
     learner: str
     endpoint_url: str | None = None
-    emulator: "Emulator | None" = None
-    aws_files: "AwsFiles | None" = None
+    emulator: Emulator | None = None
+    aws_files: AwsFiles | None = None
     _clients: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def client(self, service: str) -> Any:

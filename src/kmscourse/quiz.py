@@ -62,7 +62,7 @@ def show() -> str:
     """The quiz as markdown: each question with its choices, and its answer hidden in a <details> block."""
     parts = []
     for number, q in enumerate(QUESTIONS, start=1):
-        choices = "\n".join(f"- **{letter})** {text}" for letter, text in zip(LETTERS, q.choices))
+        choices = "\n".join(f"- **{letter})** {text}" for letter, text in zip(LETTERS, q.choices, strict=False))
         parts.append(f"**{number}. {q.text}**\n\n{choices}\n\n<details><summary>Answer</summary>\n\n"
                      f"**{q.answer})** {q.why} ({q.lesson})\n</details>")
     return "\n\n".join(parts)

@@ -57,8 +57,8 @@ def _last_line(message: str) -> str:
     """The most telling line of a cell error (the exception line), without ANSI colours."""
     import re
 
-    lines = [re.sub(r"\x1b\[[0-9;]*m", "", l).strip() for l in message.splitlines()]
-    lines = [l for l in lines if l]
+    lines = [re.sub(r"\x1b\[[0-9;]*m", "", part).strip() for part in message.splitlines()]
+    lines = [part for part in lines if part]
     for line in reversed(lines):
         if re.match(r"^[A-Za-z_.]*(Error|Exception|Exit)\b", line) or "Error:" in line:
             return line[:300]

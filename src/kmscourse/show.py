@@ -1,8 +1,8 @@
 """Notebook display helpers: negative demonstrations that must fail, and markdown tables."""
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Iterator, Sequence
 
 from botocore.exceptions import ClientError
 

@@ -5,8 +5,8 @@ types, `inspect` for looking under the hood in-process, and `__version__`.
 """
 from importlib.resources import files
 
-from kmsemu.accounts import Credentials
 from kmsemu import inspect
+from kmsemu.accounts import Credentials
 from kmsemu.errors import AwsError, EmulatorError
 from kmsemu.server import Emulator
 

@@ -10,7 +10,7 @@ _offset = dt.timedelta(0)
 
 def now() -> dt.datetime:
     """The emulator's current time (timezone-aware UTC)."""
-    return dt.datetime.now(dt.timezone.utc) + _offset
+    return dt.datetime.now(dt.UTC) + _offset
 
 
 def offset() -> dt.timedelta:
@@ -40,4 +40,4 @@ def reset() -> None:
 
 def wall_now() -> dt.datetime:
     """The real time, for what AWS checks against real time whatever the emulator clock says (signature age)."""
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)

@@ -3,8 +3,8 @@ EmulatorError, a mistake of whoever runs the emulator (a port in use), said in o
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from typing import Any, Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 from xml.sax.saxutils import escape
 
 StartResponse = Callable[..., Any]

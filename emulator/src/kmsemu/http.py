@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any
 from urllib.parse import parse_qs
 
 from kmsemu.errors import AwsError
@@ -40,7 +41,7 @@ class Request:
     """The principal (kmsemu.iam.principals.Caller) the request is attributed to, once authenticated."""
 
     @classmethod
-    def read(cls, environ: dict[str, Any], limit: int = MAX_BODY) -> "Request":
+    def read(cls, environ: dict[str, Any], limit: int = MAX_BODY) -> Request:
         """Read the body once, bounded; bad framing raises AwsError (a 4xx), never reaches moto."""
         raw = environ.get("CONTENT_LENGTH") or ""
         stream = environ.get("wsgi.input") or io.BytesIO()
@@ -66,7 +67,7 @@ class Request:
         return request
 
     @classmethod
-    def of(cls, environ: dict[str, Any]) -> "Request":
+    def of(cls, environ: dict[str, Any]) -> Request:
         """The request the pipeline already read for this environ (read now when a step runs alone, as in tests)."""
         found = environ.get(_ENVIRON_KEY)
         return found if isinstance(found, Request) else cls.read(environ)

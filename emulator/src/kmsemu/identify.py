@@ -4,7 +4,7 @@ An unknown or misspelled operation gets the error the service gives, before anyt
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from kmsemu.auth.regions import JSON_TARGETS
 from kmsemu.errors import AwsError
@@ -13,7 +13,7 @@ from kmsemu.http import Request
 _TARGET_PREFIX = {service: prefix for prefix, service in JSON_TARGETS.items()}
 
 
-@lru_cache(maxsize=None)
+@cache
 def operation_names(service: str) -> frozenset[str]:
     """The operations botocore's model of `service` defines (the names AWS accepts)."""
     from kmsemu.sessions import botocore_session

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import hmac
 import logging
-from collections.abc import Iterable
-from typing import Any, Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from kmsemu.auth import authenticate, regions
 from kmsemu.errors import AwsError

@@ -1,7 +1,8 @@
 """For the "wrong region" hint: look for the learner's resource in the other commonly used regions."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from botocore.exceptions import ClientError
 

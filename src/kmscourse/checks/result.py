@@ -68,7 +68,7 @@ class CheckResult:
             rows.append(f"<li>{mark} {html.escape(item.name)}{hint}</li>")
         return f"<ul style='list-style:none;padding-left:0'>{''.join(rows)}</ul><p><b>{html.escape(self.summary())}</b></p>"
 
-    def finish(self) -> "CheckResult":
+    def finish(self) -> CheckResult:
         """Return self; under KMSCOURSE_CHECKS_STRICT=1 (the test suite) a failure raises instead."""
         if settings.CHECKS_STRICT.get() == "1" and not self.passed:
             raise CourseError(f"{self.summary()}\n{self}")

@@ -123,7 +123,7 @@ def _check_time(request: Request, sig: sigv4.Signature) -> None:
     proto = request.protocol
     stamp = _timestamp(request, sig)
     try:
-        signed_at = dt.datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.timezone.utc)
+        signed_at = dt.datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
     except ValueError:
         raise refusal("malformed", proto, "The request must carry an X-Amz-Date of the form 20261201T120000Z.") from None
     if stamp[:8] != sig.date:

@@ -8,13 +8,11 @@ https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-service
 """
 from __future__ import annotations
 
-from kmsemu.errors import AwsError
-
 from typing import Any
 
-from kmsemu.kms import gate
-
+from kmsemu.errors import AwsError
 from kmsemu.iam import principals
+from kmsemu.kms import gate
 from kmsemu.kms.validation import check_alias_name, validate
 
 

@@ -8,12 +8,12 @@ executed change set updates the whole stack. https://docs.aws.amazon.com/AWSClou
 """
 from __future__ import annotations
 
-from kmsemu.patches import replace
-
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from kmsemu.cloudformation import stack_events as cfn_stack_events
 from kmsemu.cloudformation.parameters import with_defaults
+from kmsemu.patches import replace
 
 NO_CHANGES = "The submitted information didn't contain changes. Submit different information to create a change set."
 """AWS's StatusReason for an empty change set; moto's backend already uses this text."""

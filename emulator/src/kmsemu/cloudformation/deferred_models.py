@@ -8,14 +8,15 @@ them all for real, so every template moto supports still deploys.
 """
 from __future__ import annotations
 
-from kmsemu.patches import replace
-
 import importlib
 import sys
 import threading
 import types
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator
+from typing import Any
+
+from kmsemu.patches import replace
 
 DEFERRED_MODELS = (
     "moto.apigateway.models", "moto.autoscaling.models", "moto.awslambda.models", "moto.batch.models",

@@ -5,16 +5,13 @@ https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kms-
 """
 from __future__ import annotations
 
-from kmsemu.patches import replace
-
 import json
 from typing import Any
 
-from kmsemu.kms import deletion
-
-from kmsemu.kms import rotation
 from kmsemu.cloudformation.as_caller import check, check_new_alias
+from kmsemu.kms import deletion, rotation
 from kmsemu.kms.extras import extras
+from kmsemu.patches import replace
 
 # Changing one of these replaces the key (AWS: "Update requires: Replacement").
 _REPLACING = ("KeySpec", "KeyUsage", "MultiRegion", "Origin")

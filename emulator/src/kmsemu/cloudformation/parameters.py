@@ -6,10 +6,11 @@ https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-sectio
 """
 from __future__ import annotations
 
-from kmsemu.patches import replace
-
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
+
+from kmsemu.patches import replace
 
 
 def problem(name: str, spec: dict[str, Any], value: Any) -> str | None:

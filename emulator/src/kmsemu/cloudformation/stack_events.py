@@ -8,13 +8,13 @@ https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stack-failure-opt
 """
 from __future__ import annotations
 
-from kmsemu.patches import replace
-
 import copy
 import warnings
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from kmsemu.cloudformation.as_caller import ResourceRefused
+from kmsemu.patches import replace
 
 _FAILED_ATTR = "_kmscourse_failed"
 _CREATED_ATTR = "_kmscourse_created"

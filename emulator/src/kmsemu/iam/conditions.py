@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Mapping
 from functools import lru_cache
-from typing import Any, Callable, Mapping
+from typing import Any
 
 Context = Mapping[str, "str | list[str]"]
 Match = Callable[[str, str], bool]
 
 
 @lru_cache(maxsize=4096)
-def _glob(pattern: str, case: bool = True) -> "re.Pattern[str]":
+def _glob(pattern: str, case: bool = True) -> re.Pattern[str]:
     """A policy wildcard as a regex: only `*` and `?` are special (fnmatch's `[...]` classes are not)."""
     body = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
     return re.compile(body + r"\Z", re.DOTALL if case else re.DOTALL | re.IGNORECASE)
@@ -29,7 +30,7 @@ def like(value: str, pattern: str) -> bool:
 def arn_like(value: str, pattern: str) -> bool:
     """ArnLike: each of the six colon-separated ARN parts matched on its own."""
     got, want = value.split(":", 5), pattern.split(":", 5)
-    return len(got) == len(want) == 6 and all(like(g, w) for g, w in zip(got, want))
+    return len(got) == len(want) == 6 and all(like(g, w) for g, w in zip(got, want, strict=True))
 
 
 def _number(a: str, b: str, test: Callable[[float, float], bool]) -> bool:

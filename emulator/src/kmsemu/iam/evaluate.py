@@ -7,12 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from kmsemu.kms import grants
-
-from kmsemu.kms import managed_keys as managed
-
 from kmsemu.iam import policy
 from kmsemu.iam.principals import Caller
+from kmsemu.kms import grants
+from kmsemu.kms import managed_keys as managed
 
 
 @dataclass

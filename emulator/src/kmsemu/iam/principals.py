@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 PARTITION = "aws"
 
@@ -89,7 +90,7 @@ def _session(account: str, key: Any) -> Caller | None:
             return Caller(
                 session.arn, account, session.role_arn, "AssumedRole", key.secret_access_key,
                 session.session_name, session.policy, role, session.session_token,
-                session.expiration.replace(tzinfo=dt.timezone.utc),  # moto keeps naive UTC
+                session.expiration.replace(tzinfo=dt.UTC),  # moto keeps naive UTC
             )
     return None
 
@@ -126,11 +127,11 @@ def exists(principal: str, home_account: str) -> bool:
     return True
 
 
-_serving: ContextVar["Caller | None"] = ContextVar("kmscourse_serving", default=None)
+_serving: ContextVar[Caller | None] = ContextVar("kmscourse_serving", default=None)
 
 
 @contextmanager
-def serving(caller: "Caller | None") -> Iterator[None]:
+def serving(caller: Caller | None) -> Iterator[None]:
     """Mark `caller` as the principal whose request this thread is serving, for work a service does for it."""
     token = _serving.set(caller)
     try:
@@ -139,6 +140,6 @@ def serving(caller: "Caller | None") -> Iterator[None]:
         _serving.reset(token)
 
 
-def serving_now() -> "Caller | None":
+def serving_now() -> Caller | None:
     """The principal whose request is being served (None outside a request, or for the bootstrap key)."""
     return _serving.get()

@@ -5,12 +5,11 @@ but both name the key, which is what Decrypt's error choice depends on.
 """
 from __future__ import annotations
 
-from kmsemu.errors import AwsError
-
 import base64
 import re
 from typing import TYPE_CHECKING, Any
 
+from kmsemu.errors import AwsError
 
 if TYPE_CHECKING:
     from moto.kms.models import Key, KmsBackend
@@ -41,7 +40,7 @@ def decode_blob(value: Any) -> bytes:
     return base64.b64decode(value) if isinstance(value, str) else b""
 
 
-def ciphertext_key(backend: "KmsBackend", value: Any) -> "Key":
+def ciphertext_key(backend: KmsBackend, value: Any) -> Key:
     """The key that made this ciphertext, or the error AWS gives for a blob it cannot use."""
     key_id = header_key_id(decode_blob(value))
     if key_id is None:

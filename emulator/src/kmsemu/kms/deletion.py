@@ -4,14 +4,13 @@ https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html
 """
 from __future__ import annotations
 
-from kmsemu.errors import AwsError
-
-from kmsemu.patches import replace
-
 import datetime as dt
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from kmsemu import clock
+from kmsemu.errors import AwsError
+from kmsemu.patches import replace
 
 MIN_WINDOW_DAYS, MAX_WINDOW_DAYS, DEFAULT_WINDOW_DAYS = 7, 30, 30
 

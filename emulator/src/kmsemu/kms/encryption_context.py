@@ -6,9 +6,9 @@ https://docs.aws.amazon.com/kms/latest/developerguide/encrypt_context.html
 """
 from __future__ import annotations
 
-from kmsemu.patches import replace
-
 import json
+
+from kmsemu.patches import replace
 
 
 def serialize(encryption_context: dict[str, str]) -> bytes:

@@ -4,13 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from kmsemu.kms import grants
-
-from kmsemu.kms import lockout
-
-from kmsemu.kms import operations
 from kmsemu.iam.evaluate import Check, decide
 from kmsemu.iam.principals import Caller
+from kmsemu.kms import grants, lockout, operations
 
 
 @dataclass(frozen=True)

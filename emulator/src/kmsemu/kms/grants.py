@@ -4,7 +4,8 @@ https://docs.aws.amazon.com/kms/latest/developerguide/grants.html
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from kmsemu.iam.principals import Caller
 

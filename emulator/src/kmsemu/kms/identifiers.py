@@ -33,14 +33,14 @@ def account_for(request: Request) -> str:
     return get_account_id_from(key)
 
 
-def kms_backend(request: Request) -> "KmsBackend":
+def kms_backend(request: Request) -> KmsBackend:
     """The moto KMS backend for the request's account and signed region."""
     from moto.kms.models import kms_backends
 
     return kms_backends[account_for(request)][request.region or DEFAULT_REGION]
 
 
-def resolve(backend: "KmsBackend", identifier: Any, allow_alias: bool = True) -> "Key | None":
+def resolve(backend: KmsBackend, identifier: Any, allow_alias: bool = True) -> Key | None:
     """The key an identifier names in this backend's account and region, or None when there is none."""
     if not isinstance(identifier, str) or not identifier:
         return None
@@ -75,7 +75,7 @@ def is_alias(identifier: Any) -> bool:
     return isinstance(identifier, str) and (identifier.startswith("alias/") or bool(_ALIAS_ARN.match(identifier)))
 
 
-def display_arn(backend: "KmsBackend", identifier: str) -> str:
+def display_arn(backend: KmsBackend, identifier: str) -> str:
     """The ARN AWS prints in a not-found message for this identifier."""
     if identifier.startswith("arn:"):
         return identifier
@@ -83,7 +83,7 @@ def display_arn(backend: "KmsBackend", identifier: str) -> str:
     return f"arn:aws:kms:{backend.region_name}:{backend.account_id}:{kind}{identifier}"
 
 
-def not_found_message(backend: "KmsBackend", identifier: str) -> str:
+def not_found_message(backend: KmsBackend, identifier: str) -> str:
     """AWS's NotFoundException message for a key or alias that does not exist."""
     if is_alias(identifier):
         return f"Alias {display_arn(backend, identifier)} is not found."

@@ -5,23 +5,19 @@ mishandles (key ARNs), and fills in what moto does not track (emulator-clock del
 """
 from __future__ import annotations
 
-from kmsemu.errors import AwsError
-
 import json
 import logging
 import threading
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
-from kmsemu.kms import deletion
-
-from kmsemu import patches as hooks
-
-from kmsemu.kms import rotation
+from kmsemu.errors import AwsError
+from kmsemu.http import Request, Response, StartResponse, WSGIApp, call
+from kmsemu.kms import deletion, rotation
 from kmsemu.kms.ciphertext import ciphertext_key, incorrect_key, invalid_signature
 from kmsemu.kms.identifiers import ANY_IDENTIFIER, is_alias, kms_backend, not_found_message, resolve
 from kmsemu.kms.state import refusal, usage_refusal
 from kmsemu.kms.validation import check_alias_name, input_shape, parse_body, validate
-from kmsemu.http import Request, Response, StartResponse, WSGIApp, call
 
 log = logging.getLogger(__name__)
 

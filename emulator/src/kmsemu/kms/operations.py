@@ -10,8 +10,8 @@ from typing import Any
 
 from kmsemu import clock
 from kmsemu.iam.evaluate import Check
-from kmsemu.kms.grants import WITH_CONTEXT
 from kmsemu.iam.principals import Caller
+from kmsemu.kms.grants import WITH_CONTEXT
 
 _IAM_ONLY = {
     "CreateKey", "ListKeys", "ListAliases", "GenerateRandom", "ListRetirableGrants", "CreateCustomKeyStore",

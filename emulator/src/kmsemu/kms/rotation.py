@@ -4,15 +4,13 @@ https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html
 """
 from __future__ import annotations
 
-from kmsemu.errors import AwsError
-
-from kmsemu.patches import original, replace
-
 import datetime as dt
-from typing import Any, Callable
+from typing import Any
 
 from kmsemu import clock
+from kmsemu.errors import AwsError
 from kmsemu.kms.extras import extras, peek
+from kmsemu.patches import original, replace
 
 DEFAULT_PERIOD_DAYS = 365
 _MAX_CATCH_UP = 64  # rotations applied in one sweep after a very large clock jump
@@ -26,10 +24,9 @@ class _Material:
 
 def _decrypt_with_earlier_material(master_keys: dict[str, Any], ciphertext_blob: bytes, encryption_context: dict[str, str]) -> tuple[bytes, str]:
     """moto's decrypt, retried with each earlier key material, as AWS keeps every version of a rotated key."""
+    import moto.kms.models as models
     from moto.kms.exceptions import InvalidCiphertextException
     from moto.kms.utils import KEY_ID_LEN
-
-    import moto.kms.models as models
 
     decrypt = original(models, "decrypt")
     try:

@@ -23,7 +23,7 @@ REFUSED_WHEN_PENDING = frozenset({
 })
 
 
-def refusal(key: "Key", operation: str) -> tuple[str, str] | None:
+def refusal(key: Key, operation: str) -> tuple[str, str] | None:
     """The (error code, message) AWS returns when this key's state forbids the operation, else None."""
     state = key.key_state
     if operation == "CancelKeyDeletion" and state != "PendingDeletion":
@@ -43,7 +43,7 @@ _USAGE = {
 }
 
 
-def usage_refusal(key: "Key", operation: str) -> tuple[str, str] | None:
+def usage_refusal(key: Key, operation: str) -> tuple[str, str] | None:
     """InvalidKeyUsageException when the key's KeyUsage does not allow the operation, else None."""
     wanted = _USAGE.get(operation)
     usage = key.key_usage or "ENCRYPT_DECRYPT"  # moto leaves it None when CreateKey did not say

@@ -6,8 +6,6 @@ ValidationException with AWS's "1 validation error detected" wording.
 """
 from __future__ import annotations
 
-from kmsemu.errors import AwsError
-
 import base64
 import binascii
 import json
@@ -15,6 +13,8 @@ from functools import lru_cache
 from typing import Any
 
 from botocore.model import OperationNotFoundError, Shape
+
+from kmsemu.errors import AwsError
 
 
 @lru_cache(maxsize=1)

@@ -7,7 +7,8 @@ original, so `original()` reaches it and a second install changes nothing. The c
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 _lock = threading.Lock()
 _installed = False

@@ -6,7 +6,8 @@ and uses it only for Sign, Verify and GetPublicKey. Deferring it keeps CreateKey
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 _original: Callable[[str], Any] | None = None
 

@@ -8,11 +8,11 @@ https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_con
 """
 from __future__ import annotations
 
-from kmsemu.patches import replace
-
 import fnmatch
 import json
 from typing import Any
+
+from kmsemu.patches import replace
 
 SSE_KEY = "s3:x-amz-server-side-encryption"
 SSE_KMS_KEY_ID_KEY = "s3:x-amz-server-side-encryption-aws-kms-key-id"

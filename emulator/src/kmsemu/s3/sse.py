@@ -7,17 +7,17 @@ S3's use of the key is authorised as the caller, with kms:ViaService=s3.<region>
 """
 from __future__ import annotations
 
-from kmsemu.errors import AwsError
-
 import copy
 import logging
-from typing import Any, Callable, Iterable
+from collections.abc import Iterable
+from typing import Any
 
-from kmsemu.s3 import bucket_policy as s3_policy
-from kmsemu.s3 import via_s3
+from kmsemu.errors import AwsError
+from kmsemu.http import Request, StartResponse, WSGIApp
 from kmsemu.kms.identifiers import account_for, not_found_message, resolve
 from kmsemu.kms.state import refusal
-from kmsemu.http import Request, StartResponse, WSGIApp
+from kmsemu.s3 import bucket_policy as s3_policy
+from kmsemu.s3 import via_s3
 
 log = logging.getLogger(__name__)
 

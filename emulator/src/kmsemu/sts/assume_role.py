@@ -8,8 +8,8 @@ from __future__ import annotations
 from urllib.parse import parse_qs
 
 from kmsemu.iam.evaluate import Check, decide
-from kmsemu.kms.operations import caller_context
 from kmsemu.iam.principals import Caller, role_by_arn
+from kmsemu.kms.operations import caller_context
 
 _NO_TRUST = '{"Statement": []}'
 
