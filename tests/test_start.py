@@ -104,3 +104,20 @@ def test_shell_cells_use_the_course_environments_tools() -> None:
     assert proc.returncode == 0, proc.stderr
     aws, python3 = proc.stdout.split()
     assert aws == str(BIN / "aws") and python3 == str(BIN / "python3")
+
+
+def test_a_missing_aws_profile_is_named_in_one_line_and_start_goes_on() -> None:
+    """In emulator mode the learner's profiles are not used: a profile that does not exist is no reason to fail."""
+    proc = _run(SCRIPT, AWS_PROFILE="no-such-profile-anywhere")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr and "ProfileNotFound" not in proc.stderr
+    said = [line for line in proc.stderr.splitlines() if "AWS_PROFILE" in line]
+    assert said == ["kmscourse: AWS_PROFILE=no-such-profile-anywhere is not used on the emulator; the course signs in as its own learner."]
+
+
+def test_learner_credentials_differ_on_every_start_while_key_ids_repeat() -> None:
+    """Access keys are random per emulator start (nothing fixed opens it from outside); seeded ids still repeat."""
+    script = SCRIPT.replace('"region": course.region}', '"region": course.region, "key_id": course.session.get_credentials().access_key}')
+    first, second = (json.loads(_run(script).stdout.strip().splitlines()[-1]) for _ in range(2))
+    assert first["key"] == second["key"]
+    assert first["key_id"] != second["key_id"] and first["key_id"].startswith("AKIA")

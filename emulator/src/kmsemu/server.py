@@ -47,6 +47,10 @@ def _ensure_port_free(host: str, port: int) -> None:
 class Emulator:
     """One emulator server; `port=0` picks a free port.
 
+    moto keeps its state per process, so a process holds one emulator: `start()` (and `reset()`) forget
+    every account's users, keys and buckets, whichever Emulator object made them. For several isolated
+    emulators (one per learner on a shared host), run one `kmsemu serve` process each.
+
     `admin_token`: when set, moto's own `/moto-api/*` endpoints answer requests that carry
     `Authorization: Bearer <token>`; without it they are closed. `middleware`: the pipeline steps to serve
     after authentication (default: all of pipeline.MIDDLEWARE); benchmarks pass fewer.
