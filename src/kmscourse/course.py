@@ -94,9 +94,12 @@ class Course:
                 "advance_clock works only on the embedded emulator; a real AWS account keeps real time, "
                 "so on the sandbox you would have to wait the days out."
             )
-        from kmsemu import clock
-
-        clock.advance(days=days, hours=hours)
+        if self.emulator is None:
+            raise CourseError(
+                "advance_clock works only in the process that runs the emulator (the notebook kernel that called "
+                "kmscourse.start()); this process reached an emulator that another process runs."
+            )
+        self.emulator.advance_clock(days=days, hours=hours)
 
     def stop(self) -> None:
         """Stop the emulator (no-op on the sandbox backend)."""

@@ -19,9 +19,6 @@ from .sessions import new_session
 def launch(learner: str, region: str, port: int = 0) -> Course:
     """Serve a fresh, seeded emulator, create the learner (AdministratorAccess) and point this process at it."""
     bypass_proxies_for_loopback()
-    from kmsemu.patches.import_speed import skip_slow_optional_imports
-
-    skip_slow_optional_imports()
     try:
         emulator = Emulator(port).start()
     except EmulatorError as error:

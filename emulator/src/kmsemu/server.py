@@ -82,6 +82,9 @@ class Emulator:
 
     def app(self) -> pipeline.WSGIApp:
         """The WSGI app this emulator serves: the pipeline in front of moto (installs moto's patches once)."""
+        from kmsemu.patches.import_speed import skip_slow_optional_imports
+
+        skip_slow_optional_imports()
         return pipeline.build(_moto_app(), self.middleware, admin_token=self.admin_token)
 
     def start(self) -> Emulator:
