@@ -16,17 +16,50 @@ HOST = "127.0.0.1"
 
 
 class _QuietHandler(WSGIRequestHandler):
-    """Werkzeug's handler without the per-request log line, which would otherwise land in a notebook's output."""
+    """Werkzeug's handler without the per-request log line (it would land in a notebook's output), speaking
+    HTTP/1.1 so clients keep their connection instead of opening one per request."""
+
+    protocol_version = "HTTP/1.1"
 
     def log(self, type: str, message: str, *args: object) -> None:  # noqa: A002 - werkzeug's signature
         pass
 
 
-def _moto_app() -> pipeline.WSGIApp:
-    """moto's dispatcher for every service, as the moto server builds it."""
-    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+class _ServiceApps:
+    """moto's per-service apps, chosen by the service the pipeline identified.
 
-    return DomainDispatcherApplication(create_backend_app)
+    moto's own dispatcher finds the service again for every request from the host and signature, which
+    stats every moto module on disk; the pipeline has already authenticated the signing name, so kmsemu
+    picks moto's app for that service directly. Other paths (moto's admin API) use moto's dispatcher.
+    """
+
+    def __init__(self) -> None:
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+        self.dispatcher = DomainDispatcherApplication(create_backend_app)
+        self._apps: dict[str, pipeline.WSGIApp] = {}
+        self._lock = threading.Lock()
+
+    def _app(self, service: str) -> pipeline.WSGIApp:
+        app = self._apps.get(service)
+        if app is None:
+            with self._lock:
+                app = self._apps.get(service) or self.dispatcher.create_app(service)  # type: ignore[arg-type]
+                self._apps[service] = app
+        return app
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        """Serve one request with the moto app of its service."""
+        request = environ.get("kmsemu.request")
+        service = getattr(request, "service", None)
+        if service is None:
+            return self.dispatcher(environ, start_response)
+        return self._app(service)(environ, start_response)
+
+
+def _moto_app() -> pipeline.WSGIApp:
+    """moto's apps for every service the emulator serves, behind one WSGI callable."""
+    return _ServiceApps()
 
 
 def _ensure_port_free(host: str, port: int) -> None:
