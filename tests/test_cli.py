@@ -61,13 +61,19 @@ def test_foreground_emulator_prints_exports_that_a_shell_can_use() -> None:
             if line.startswith("export "):
                 name, _, value = line[len("export "):].strip().partition("=")
                 exports[name] = value
-            if "AWS_DEFAULT_REGION" in exports:
+            if "no_proxy" in exports:
                 break
-        assert set(exports) == {"AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION"}
+        assert set(exports) == {"AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION",
+                                "NO_PROXY", "no_proxy"}
         assert exports["AWS_ENDPOINT_URL"] == f"http://127.0.0.1:{port}"
-        env = clean_env(**exports, HOME=os.environ.get("HOME", "/tmp"))
+        dead_proxy = f"http://127.0.0.1:{free_port()}"  # a proxy that answers nothing: a request sent there fails
+        proxies = {"HTTP_PROXY": dead_proxy, "HTTPS_PROXY": dead_proxy, "http_proxy": dead_proxy, "https_proxy": dead_proxy}
+        env = clean_env(**exports, **proxies, HOME=os.environ.get("HOME", "/tmp"))
         who = subprocess.run([str(BIN / "aws"), "sts", "get-caller-identity"], capture_output=True, text=True, env=env, timeout=60)
         assert json.loads(who.stdout)["Arn"] == "arn:aws:iam::123456789012:user/learner", who.stderr
+        without_bypass = {k: v for k, v in env.items() if k.lower() != "no_proxy"}
+        costs = subprocess.run([str(BIN / "kmscourse"), "costs"], capture_output=True, text=True, env=without_bypass, cwd=ROOT, timeout=120)
+        assert costs.returncode == 0 and "Traceback" not in costs.stderr, costs.stderr[-2000:]
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=20)

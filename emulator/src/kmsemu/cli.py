@@ -19,8 +19,8 @@ def export_lines(url: str, access_key_id: str, secret_access_key: str, region: s
         f"export AWS_ACCESS_KEY_ID={access_key_id}",
         f"export AWS_SECRET_ACCESS_KEY={secret_access_key}",
         f"export AWS_DEFAULT_REGION={region}",
-        "unset AWS_SESSION_TOKEN AWS_PROFILE",
-        f"export NO_PROXY={bypass} no_proxy={bypass}",
+        f"export NO_PROXY={bypass}",
+        f"export no_proxy={bypass}",
     ]
 
 
