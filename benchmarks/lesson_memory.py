@@ -1,4 +1,4 @@
-"""Benchmark: the RSS of a real lesson kernel once the lesson has run (issue #3 target: at most 150 MB).
+"""Benchmark: the RSS of a real lesson kernel once the lesson has run (target: at most 150 MB).
 
 Each lesson in notebooks/ runs from a fresh kernel in a private copy, with one extra cell at the end that
 reads the kernel's own VmRSS and peak (VmHWM) from /proc. Prints one row per lesson and the largest figure.

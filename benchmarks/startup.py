@@ -1,6 +1,6 @@
 """How fast the course starts: `kmscourse.start()` after import, and a notebook of 10 KMS calls vs an empty one.
 
-Targets (issue 2): start() within 0.5 s after import; the 10-call notebook within 1.5x the empty notebook.
+Targets: start() within 0.5 s after import; the 10-call notebook within 1.5x the empty notebook.
 Run: .venv/bin/python benchmarks/startup.py [--repeat N]
 """
 from __future__ import annotations
