@@ -3,9 +3,9 @@
 Every test's name is the behaviour it proves; its docstring says what AWS does and where AWS documents it. Requests
 are signed with botocore's own signers and sent raw (wire.py), so a test controls every header and the body.
 
-Two emulators serve one in-process moto state: `emu` (no admin token) and `admin_emu` (admin token set). Starting an
-Emulator resets that shared state, so both are started before the world (users, key, bucket) is built, and the one
-test that starts further emulators rebuilds the world afterwards.
+One emulator serves in this process (`emu`, no admin token), since moto keeps one state per process; `admin_emu`
+is a `kmsemu serve --admin-token` process of its own. The one test that starts further emulators stops `emu` first
+and rebuilds the world (users, key, bucket) afterwards.
 """
 from __future__ import annotations
 
@@ -52,16 +52,24 @@ class World:
         return self
 
 
+@dataclass
+class AdminServer:
+    """A `kmsemu serve --admin-token` process: where it serves, and the secret key it printed for its user."""
+
+    url: str
+    secret: str
+
+
 @pytest.fixture(scope="module")
 def emulators():
     from kmsemu import Emulator
 
     emu = Emulator(port=0).start()
-    admin_emu = Emulator(port=0, admin_token=ADMIN_TOKEN).start()  # before the world: starting resets the state
+    server = wire.serve("--admin-token", ADMIN_TOKEN)
     try:
-        yield emu, admin_emu
+        yield emu, AdminServer(server.url, server.exports["AWS_SECRET_ACCESS_KEY"])
     finally:
-        admin_emu.stop()
+        server.stop()
         emu.stop()
 
 
@@ -310,7 +318,7 @@ def test_moto_api_with_an_admin_token_refuses_requests_without_that_exact_token(
     """
     headers = {} if authorization is None else {"Authorization": authorization}
     reply = wire.send(admin_emu.url, "GET", "/moto-api/data.json", headers)
-    assert world.alice.secret_access_key.encode() not in reply.body, "alice's secret key leaked"
+    assert admin_emu.secret.encode() not in reply.body, "the server's user's secret key leaked"
     assert reply.status == 403, str(reply)
 
 
@@ -321,6 +329,7 @@ def test_moto_api_with_an_admin_token_answers_the_bearer_of_the_token(world, adm
     """
     reply = wire.send(admin_emu.url, "GET", "/moto-api/data.json", {"Authorization": f"Bearer {ADMIN_TOKEN}"})
     assert reply.status == 200, str(reply)
+    assert admin_emu.secret.encode() in reply.body, "moto's state dump should hold the server's user"
 
 
 # --- 6. replay: a signature is good for minutes, not days ---------------------------------------------------------------------
@@ -529,6 +538,7 @@ def test_credentials_are_random_per_start(world, emulators) -> None:
     from kmsemu import Emulator
 
     issued = []
+    emulators[0].stop()  # one emulator per process: the shared one makes way, then comes back with a fresh world
     try:
         for _ in range(2):
             other = Emulator(port=0).start()
@@ -537,7 +547,7 @@ def test_credentials_are_random_per_start(world, emulators) -> None:
             finally:
                 other.stop()
     finally:
-        emulators[0].reset()  # each start above reset the shared state (and left its own alice in it)
+        emulators[0].start()
         world.build(emulators[0])
     first, second = issued
     assert first.access_key_id != second.access_key_id, issued

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import venv
 from pathlib import Path
 
 import pytest
+import wire
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -47,18 +47,9 @@ def test_standalone_venv_has_no_course_or_jupyter(standalone: Path) -> None:
 
 def test_kmsemu_serve_answers_boto3_and_the_aws_cli(standalone: Path) -> None:
     """`kmsemu serve` prints export lines; boto3 and the AWS CLI encrypt and decrypt with them."""
-    server = subprocess.Popen([str(standalone / "bin" / "kmsemu"), "serve", "--port", "0"], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True, env=_env(), start_new_session=True)
+    server = wire.serve(executable=str(standalone / "bin" / "kmsemu"), env=_env())
     try:
-        exports: dict[str, str] = {}
-        assert server.stdout is not None
-        for line in server.stdout:
-            if line.strip().startswith("export "):
-                for pair in line.strip()[len("export "):].split():
-                    name, _, value = pair.partition("=")
-                    exports[name] = value
-            if line.startswith("Press Ctrl+C"):
-                break
+        exports = server.exports
         assert {"AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "NO_PROXY", "no_proxy"} <= set(exports)
         env = _env(exports)
         script = ("import boto3; k = boto3.client('kms'); key = k.create_key()['KeyMetadata']['Arn'];"
@@ -77,5 +68,4 @@ def test_kmsemu_serve_answers_boto3_and_the_aws_cli(standalone: Path) -> None:
                                 "--output", "text"], input=blob, check=True, capture_output=True, env=env, timeout=60).stdout
         assert subprocess.run(["base64", "-d"], input=plain, check=True, capture_output=True).stdout == b"via the cli"
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(10)
+        server.stop()

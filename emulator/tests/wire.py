@@ -304,3 +304,59 @@ def client(creds: Any, service: str, base_url: str, region: str = REGION) -> Any
                     s3={"addressing_style": "path"})
     return boto3.session.Session(aws_access_key_id=key, aws_secret_access_key=secret, region_name=region).client(
         service, endpoint_url=base_url, config=config)
+
+
+# --- a `kmsemu serve` process -----------------------------------------------------------------------------------------
+
+@dataclass
+class Served:
+    """A running `kmsemu serve` process: its URL, the export lines it printed, and how to stop it (by PID)."""
+
+    process: Any
+    exports: dict[str, str]
+
+    @property
+    def url(self) -> str:
+        """The endpoint it serves."""
+        return self.exports["AWS_ENDPOINT_URL"]
+
+    def stop(self) -> None:
+        """Stop the process group by PID, and wait for it."""
+        import os
+        import signal
+
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.wait(10)
+
+
+def serve(*args: str, executable: str | None = None, env: dict[str, str] | None = None, seconds: float = 60) -> Served:
+    """Start `kmsemu serve --port 0 *args` (by default the one beside this Python) and read its export lines."""
+    import os
+    import subprocess
+    import sys
+    import threading
+    from pathlib import Path
+
+    command = executable or str(Path(sys.executable).parent / "kmsemu")
+    process = subprocess.Popen([command, "serve", "--port", "0", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, env=env or {k: v for k, v in os.environ.items() if not k.startswith("AWS_")},
+                               start_new_session=True)
+    timer = threading.Timer(seconds, lambda: process.kill())  # bounded in time even if it never prints
+    timer.start()
+    exports: dict[str, str] = {}
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            if line.strip().startswith("export "):
+                name, _, value = line.strip()[len("export "):].partition("=")
+                exports[name] = value
+            if line.startswith("Press Ctrl+C"):
+                break
+    finally:
+        timer.cancel()
+    served = Served(process, exports)
+    if "AWS_ENDPOINT_URL" not in exports:
+        served.stop()
+        raise AssertionError(f"kmsemu serve printed no endpoint; stderr: {process.stderr.read()[-2000:] if process.stderr else ''}")
+    return served

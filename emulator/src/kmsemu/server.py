@@ -121,13 +121,20 @@ class Emulator:
         return pipeline.build(_moto_app(), self.middleware, admin_token=self.admin_token)
 
     def start(self) -> Emulator:
-        """Forget all state, bind the port and serve in a daemon thread."""
+        """Forget all state, bind the port and serve in a daemon thread (one running emulator per process)."""
+        other = running()
+        if other is not None and other is not self:
+            raise EmulatorError(
+                f"An emulator already runs in this process at {other.url}, and moto keeps one state per process; "
+                "use it (kmsemu.running()), stop it first, or run another `kmsemu serve` process."
+            )
         _ensure_port_free(self.host, self.requested_port)
         app = self.app()  # before any request thread exists, so no import can see CloudFormation's stand-ins
         self.reset()
         self._server = make_server(self.host, self.requested_port, app, threaded=True, request_handler=_QuietHandler)
         self._thread = threading.Thread(target=self._server.serve_forever, name="kmsemu", daemon=True)
         self._thread.start()
+        _running[0] = self
         return self
 
     def reset(self) -> None:
@@ -163,6 +170,17 @@ class Emulator:
         if self._thread is not None:
             self._thread.join(5)
         self._server, self._thread = None, None
+        if _running[0] is self:
+            _running[0] = None
+
+
+_running: list[Emulator | None] = [None]
+
+
+def running() -> Emulator | None:
+    """The emulator serving in this process, or None."""
+    found = _running[0]
+    return found if found is not None and found.running else None
 
 
 def new_admin_token() -> str:
