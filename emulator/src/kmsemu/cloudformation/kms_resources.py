@@ -1,5 +1,8 @@
 """AWS::KMS::Key and ::Alias in CloudFormation as AWS runs them: object policies, Tags, updates, deletion by schedule.
 
+Changing KeySpec, KeyUsage, Origin or MultiRegion of an existing key fails the update, whatever the
+UpdateReplacePolicy, so a template edit can never delete a key by replacing it; the stack rolls back.
+
 https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kms-key.html
 https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kms-alias.html
 """
@@ -8,13 +11,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from kmsemu.cloudformation.as_caller import check, check_new_alias
+from kmsemu.cloudformation.as_caller import ResourceRefused, check, check_new_alias
 from kmsemu.kms import deletion, rotation
 from kmsemu.kms.extras import extras
 from kmsemu.patches import replace
 
-# Changing one of these replaces the key (AWS: "Update requires: Replacement").
-_REPLACING = ("KeySpec", "KeyUsage", "MultiRegion", "Origin")
+# Properties a key keeps for life: a stack update that changes one fails (AWS::KMS::Key, "Important").
+_IMMUTABLE = ("KeySpec", "KeyUsage", "Origin", "MultiRegion")
 
 
 def _flag(value: Any, default: bool) -> bool:
@@ -83,19 +86,22 @@ def create_key(resource_name: str, cloudformation_json: Any, account_id: str, re
 
 
 def update_key(original_resource: Any, new_resource_name: str, cloudformation_json: Any, account_id: str, region_name: str) -> Any:
-    """Update in place, or replace the key (scheduling the old one's deletion) when a replacing property changed."""
+    """Update the key in place; refuse a change to a property the key keeps for life (the stack then rolls back)."""
     from moto.kms.models import kms_backends
 
     backend = kms_backends[account_id][region_name]
     props = cloudformation_json.get("Properties") or {}
     old = {"KeySpec": original_resource.key_spec, "KeyUsage": original_resource.key_usage,
-           "MultiRegion": original_resource.multi_region, "Origin": original_resource.origin}
+           "Origin": original_resource.origin, "MultiRegion": original_resource.multi_region}
     new = {"KeySpec": props.get("KeySpec", "SYMMETRIC_DEFAULT"), "KeyUsage": props.get("KeyUsage", "ENCRYPT_DECRYPT"),
-           "MultiRegion": _flag(props.get("MultiRegion"), False), "Origin": props.get("Origin", "AWS_KMS")}
-    if any(old[name] != new[name] for name in _REPLACING):
-        replacement = create_key(new_resource_name, cloudformation_json, account_id, region_name)
-        delete_key(original_resource, account_id, region_name)
-        return replacement
+           "Origin": props.get("Origin", "AWS_KMS"), "MultiRegion": _flag(props.get("MultiRegion"), False)}
+    changed = [name for name in _IMMUTABLE if old[name] != new[name]]
+    if changed:
+        # The emulator's wording; AWS documents the failure, not its message.
+        raise ResourceRefused("InvalidRequest", (
+            f"{', '.join(changed)} of KMS key {original_resource.id} cannot be changed after the key is created "
+            f"({', '.join(f'{name} {old[name]} -> {new[name]}' for name in changed)}); to use another key, "
+            "add a new AWS::KMS::Key resource with its own logical ID"))
     new_policy = _policy(props.get("KeyPolicy"))
     if new_policy is not None and new_policy != original_resource.policy:
         check("PutKeyPolicy", {

@@ -114,6 +114,20 @@ def _tracked_delete(original: Callable[..., Any]) -> Callable[..., Any]:
     return tracked
 
 
+def _forget_removed(original: Callable[..., None]) -> Callable[..., None]:
+    """Wrap ResourceMap.update: a resource the update removed is gone, so adding it back later creates it again.
+
+    moto deletes a removed resource but keeps the deleted object in its parsed-resource cache, so a later update
+    that adds the same logical id would find it there and create nothing (an alias missing from KMS).
+    """
+    def update(resources_map: Any, template: dict[str, Any], parameters: dict[str, Any] | None = None) -> None:
+        before = set(resources_map._resource_json_map)
+        original(resources_map, template, parameters)
+        for logical_id in before - set(template.get("Resources") or {}):
+            resources_map._parsed_resources.pop(logical_id, None)
+    return update
+
+
 def begin(stack: Any) -> None:
     """Start a stack operation: no failure yet, nothing created yet."""
     setattr(stack.resource_map, _STACK_ATTR, stack)
@@ -179,7 +193,7 @@ def _update(original: Callable[..., None]) -> Callable[..., None]:
 
 
 def install() -> None:
-    """Wrap moto's resource create, update and delete, and Stack.create_resources and Stack.update."""
+    """Wrap moto's resource create, update and delete, ResourceMap.update, and Stack.create_resources and Stack.update."""
     from kmsemu.cloudformation.deferred_models import import_cloudformation
 
     import_cloudformation()
@@ -188,5 +202,6 @@ def install() -> None:
     replace(parsing, "parse_and_create_resource", lambda original: _tracked("create", original))
     replace(parsing, "parse_and_update_resource", lambda original: _tracked("update", original))
     replace(parsing.ResourceMap, "_delete_resource", _tracked_delete)
+    replace(parsing.ResourceMap, "update", _forget_removed)
     replace(models.Stack, "create_resources", _create_resources)
     replace(models.Stack, "update", _update)
