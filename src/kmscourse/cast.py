@@ -33,6 +33,7 @@ class Member:
     profile: str | None
     """The AWS CLI profile with this member's key, in the course's own CLI files (None if the course has none)."""
     course: Course = field(repr=False)
+    access_key_id: str = field(default="", repr=False)
     _clients: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def client(self, service: str) -> Any:
@@ -57,7 +58,7 @@ def outsider(course: Course) -> Member:
 def member(course: Course, role: str, policy_arns: tuple[str, ...] = (), inline: dict[str, str] | None = None) -> Member:
     """The IAM user `kmscourse-<learner>-<role>` with these managed and inline policies, created if needed (idempotent)."""
     cached = _members.get((id(course), role))
-    if cached is not None and cached.course is course:  # ids are reused once a course is garbage collected
+    if cached is not None and cached.course is course and _still_usable(cached):  # ids are reused once a course is collected
         return cached
     iam = course.client("iam")
     name = course.name(role)
@@ -81,11 +82,20 @@ def member(course: Course, role: str, policy_arns: tuple[str, ...] = (), inline:
     if course.aws_files is not None:
         profile = role
         course.aws_files.add_profile(profile, key["AccessKeyId"], key["SecretAccessKey"])
-    found = Member(role, name, arn, session, profile, course)
+    found = Member(role, name, arn, session, profile, course, key["AccessKeyId"])
     if course.backend == "aws":
         _wait_until_usable(found)
     _members[(id(course), role)] = found
     return found
+
+
+def _still_usable(found: Member) -> bool:
+    """True while the member's user and access key exist: a lesson's clean-up may have deleted them since."""
+    try:
+        keys = found.course.client("iam").list_access_keys(UserName=found.user_name)["AccessKeyMetadata"]
+    except ClientError:
+        return False
+    return any(k["AccessKeyId"] == found.access_key_id for k in keys)
 
 
 def _attach(iam: Any, name: str, policy_arn: str, backend: str) -> None:
