@@ -29,10 +29,12 @@ def _not_installed(exc: ModuleNotFoundError) -> CourseError:
     )
 
 
-def start(quiet: bool = False) -> Course:
+def start(quiet: bool = False, lesson: str | None = None) -> Course:
     """Connect this kernel to the course backend (starting the emulator by default) and print who you are.
 
-    Calling it again in the same kernel returns the same course.
+    `lesson` names the lesson this kernel runs (its number, such as "08"). On the emulator it seeds the ids, so a
+    lesson's keys get ids that no other lesson shows, the same ones on every run; on a sandbox account it changes
+    nothing. Calling start() again in the same kernel returns the same course.
     """
     global _current
     install_notebook_handler()
@@ -51,6 +53,8 @@ def start(quiet: bool = False) -> Course:
             f"{', '.join(BACKENDS)} (or unset it for the emulator) and restart the kernel."
         )
     learner = validate_learner(settings.LEARNER.get())
+    if lesson is not None and (not isinstance(lesson, str) or not lesson.strip()):
+        raise CourseError(f"lesson is {lesson!r}; pass the lesson's number as a string, for example lesson=\"08\".")
     from .awsenv import put_course_tools_first
 
     put_course_tools_first()
@@ -61,7 +65,7 @@ def start(quiet: bool = False) -> Course:
             port = settings.PORT.get()
             if not port.isdigit() or int(port) > 65535:
                 raise CourseError(f"KMSCOURSE_PORT is '{port}'; use a port number from 1 to 65535, or 0 for any free port.")
-            _current = launch(learner, settings.REGION.get(), int(port))
+            _current = launch(learner, settings.REGION.get(), int(port), lesson=lesson)
         else:
             from .sandbox import connect
 

@@ -6,6 +6,7 @@ import os
 import shutil
 import sys
 import tempfile
+import zlib
 from pathlib import Path
 
 from kmsemu import Emulator, EmulatorError
@@ -16,11 +17,20 @@ from .errors import CourseError
 from .sessions import new_session
 
 
-def launch(learner: str, region: str, port: int = 0) -> Course:
-    """Serve a fresh, seeded emulator, create the learner (AdministratorAccess) and point this process at it."""
+def lesson_seed(lesson: str) -> int:
+    """The emulator seed for one lesson: fixed, so its ids repeat on every run, and its own, so no other lesson shows them."""
+    return zlib.crc32(lesson.strip().encode()) % 2**31
+
+
+def launch(learner: str, region: str, port: int = 0, lesson: str | None = None) -> Course:
+    """Serve a fresh, seeded emulator, create the learner (AdministratorAccess) and point this process at it.
+
+    `lesson` (a lesson's number, such as "08") seeds the emulator's ids for that lesson; without it the emulator's
+    default seed applies.
+    """
     bypass_proxies_for_loopback()
     try:
-        emulator = Emulator(port).start()
+        emulator = (Emulator(port) if lesson is None else Emulator(port, seed=lesson_seed(lesson))).start()
     except EmulatorError as error:
         raise CourseError(f"{error} (the course reads the port from KMSCOURSE_PORT)") from None
     creds = emulator.create_user(learner, tags={TAG_KEY: learner})
