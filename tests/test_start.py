@@ -42,6 +42,18 @@ def test_ids_repeat_from_run_to_run() -> None:
     assert first["key"] == second["key"]
 
 
+def test_each_lesson_gets_ids_of_its_own() -> None:
+    """start(lesson="NN") seeds the emulator per lesson: the same lesson repeats its ids, another lesson never shows them."""
+    def lesson(number: str) -> str:
+        return SCRIPT.replace("kmscourse.start()", f"kmscourse.start(lesson={number!r})")
+
+    keys = {n: [json.loads(_run(lesson(n)).stdout.splitlines()[-1])["key"] for _ in range(2)] for n in ("08", "09")}
+    assert keys["08"][0] == keys["08"][1] and keys["09"][0] == keys["09"][1]
+    assert keys["08"][0] != keys["09"][0]
+    default = json.loads(_run(SCRIPT).stdout.splitlines()[-1])["key"]
+    assert default not in (keys["08"][0], keys["09"][0])
+
+
 def test_learner_name_comes_from_the_environment() -> None:
     """KMSCOURSE_LEARNER names the IAM user and the resource prefix."""
     proc = _run(SCRIPT, KMSCOURSE_LEARNER="ada")
