@@ -19,9 +19,21 @@ def test_every_figure_has_a_source_and_the_check_date() -> None:
 
 def test_the_card_states_the_figures_the_issue_asks_for() -> None:
     text = costs.card()
-    for needle in ("$1 per month", "additional $1 per month", "Keys scheduled for deletion", "no charge",
-                   "20,000 requests per month", "Requests beyond the free tier", "S3 Bucket Keys", "99 percent"):
+    for needle in ("USD 1 per month, prorated hourly", "first two rotations", "at most USD 3 per month",
+                   "Keys scheduled for deletion", "no charge", "20,000 requests per month",
+                   "USD 0.03 per 10,000 requests", "S3 Bucket Keys", "99 percent", costs.ROTATION_PRICING):
         assert needle in text, needle
+
+
+def test_no_dollar_signs_that_jupyterlab_would_typeset_as_math(course) -> None:
+    """Amounts are written USD n: two dollar signs in one markdown text render as LaTeX in JupyterLab."""
+    assert "$" not in costs.card()
+    assert "$" not in costs.estimate(as_learner(course, "costs-math"))
+
+
+def test_rotation_charges_stop_at_the_second_rotation() -> None:
+    """Each of the first two rotations adds USD 1 a month; the third and later add nothing (Rotate AWS KMS keys)."""
+    assert [costs.monthly_usd(n) for n in range(5)] == [1.0, 2.0, 3.0, 3.0, 3.0]
 
 
 def test_estimate_prices_keys_by_state_and_rotations(course) -> None:
@@ -29,20 +41,24 @@ def test_estimate_prices_keys_by_state_and_rotations(course) -> None:
     plain = ensure_key(c, "plain", "cost test").key_id
     rotated = ensure_key(c, "rotated", "cost test").key_id
     c.client("kms").rotate_key_on_demand(KeyId=rotated)
+    capped = ensure_key(c, "capped", "cost test").key_id
+    for _ in range(3):
+        c.client("kms").rotate_key_on_demand(KeyId=capped)
     pending = ensure_key(c, "pending", "cost test").key_id
     c.client("kms").schedule_key_deletion(KeyId=pending, PendingWindowInDays=7)
     priced = {k.key_id: k for k in costs.key_costs(c)}
     assert priced[plain].monthly_usd == 1.0
     assert (priced[rotated].rotations, priced[rotated].monthly_usd) == (1, 2.0)
+    assert (priced[capped].rotations, priced[capped].monthly_usd) == (3, 3.0)
     assert (priced[pending].state, priced[pending].monthly_usd) == ("PendingDeletion", 0.0)
-    assert "3 key(s), about **$3.00 per month**" in costs.estimate(c)
+    assert "4 key(s), about **USD 6.00 per month**" in costs.estimate(c)
 
 
 def test_estimate_after_teardown_is_zero(course) -> None:
     c = as_learner(course, "costs-gone")
     ensure_key(c, "one", "cost test")
     cleanup.teardown(c)
-    assert "about **$0.00 per month**" in costs.estimate(c)
+    assert "about **USD 0.00 per month**" in costs.estimate(c)
 
 
 def test_bucket_key_column_reads_the_bucket_encryption(course) -> None:
@@ -64,7 +80,7 @@ def test_command_prints_the_card_and_the_estimate(course, monkeypatch, capsys) -
     ensure_key(as_learner(course, "costs-cli"), "one", "cost test")
     assert cli.main(["costs"]) == 0
     out = capsys.readouterr().out
-    assert "**Cost card**" in out and "learner `costs-cli`): 1 key(s), about **$1.00 per month**" in out
+    assert "**Cost card**" in out and "learner `costs-cli`): 1 key(s), about **USD 1.00 per month**" in out
 
 
 def test_command_without_a_backend_still_prints_the_card(monkeypatch, capsys) -> None:

@@ -1,8 +1,8 @@
 """The cost card: what the course would cost on a real account, each figure with its source and the date it was checked.
 
 `kmscourse costs` prints it together with an estimate for the resources you have now.
-The figures were read from the stored text of the pages below on CHECKED; a figure that could not be read there
-says so (verified=False) rather than being guessed. Prices change: the pages are the authority.
+The figures were checked against the pages below on CHECKED; a figure that could not be checked there says so
+(verified=False) rather than being guessed. Prices change: the pages are the authority.
 """
 from __future__ import annotations
 
@@ -13,17 +13,22 @@ from botocore.exceptions import ClientError
 from .course import Course
 from .show import markdown_table
 
-CHECKED = "2026-11-28"
+CHECKED = "2026-12-01"
 """The date the figures below were checked against their sources."""
 
 PRICING = "https://aws.amazon.com/kms/pricing/"
+ROTATION_PRICING = "https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html"
+ROTATION_ANNOUNCEMENT = "https://aws.amazon.com/blogs/security/the-curious-case-of-faster-aws-kms-symmetric-key-rotation/"
 BUCKET_KEYS = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html"
 
 KEY_MONTH_USD = 1.0
-"""Each KMS key you create, per month (verified on PRICING)."""
+"""Each KMS key you create, per month, prorated hourly (PRICING)."""
 
 ROTATION_MONTH_USD = 1.0
-"""Each newly generated backing key of a rotated key, per month (verified on PRICING, see the cap note)."""
+"""Each of the first BILLED_ROTATIONS rotations of a key's material, per month, prorated hourly (ROTATION_PRICING)."""
+
+BILLED_ROTATIONS = 2
+"""Rotations after the second add nothing: a key costs at most KEY_MONTH_USD + 2 * ROTATION_MONTH_USD a month."""
 
 
 @dataclass(frozen=True)
@@ -36,22 +41,21 @@ class Figure:
     verified: bool
 
 
+# Amounts are written "USD 1", never with a dollar sign: JupyterLab typesets text between two dollar signs as math.
 FIGURES: tuple[Figure, ...] = (
     Figure("Each KMS key you create (symmetric, asymmetric, HMAC, imported material, multi-Region primary and each replica)",
-           "$1 per month", PRICING, True),
-    Figure("Each newly generated backing key when automatic rotation is enabled (the estimate below counts on-demand rotations the same way, an assumption)",
-           "an additional $1 per month", PRICING, True),
-    Figure("Cap on rotation charges (only the first two rotations billed)",
-           "announced by AWS in April 2024 per third-party reports; NOT found in the pricing-page text checked here, "
-           "so the estimate below does not apply it and may be high for keys rotated more than twice", PRICING, False),
+           "USD 1 per month, prorated hourly", PRICING, True),
+    Figure("Rotation of a key's material (automatic or on demand)",
+           "USD 1 per month more for each of the first two rotations, prorated hourly; later rotations add nothing, "
+           "so a key costs at most USD 3 per month (the cap since April 2024)", ROTATION_PRICING, True),
     Figure("Keys scheduled for deletion (PendingDeletion)",
            "no charge; a cancelled deletion is billed as if it had never been scheduled", PRICING, True),
     Figure("AWS managed and AWS owned keys", "no monthly charge (requests are still billed)", PRICING, True),
     Figure("Data keys and data key pairs", "no monthly charge beyond the API request", PRICING, True),
     Figure("Free tier", "20,000 requests per month, counted across all regions", PRICING, True),
-    Figure("Requests beyond the free tier",
-           "NOT verified: the pricing-page text checked here lacks the request table; third-party summaries quote "
-           "$0.03 per 10,000 symmetric requests. Read the table on the page", PRICING, False),
+    Figure("Requests beyond the free tier (Encrypt, Decrypt, GenerateDataKey and the other symmetric-key requests)",
+           "USD 0.03 per 10,000 requests; asymmetric and some other requests cost more (see the page's table)",
+           PRICING, True),
     Figure("S3 Bucket Keys for SSE-KMS", "can reduce KMS request costs by up to 99 percent", BUCKET_KEYS, True),
 )
 
@@ -59,7 +63,9 @@ FIGURES: tuple[Figure, ...] = (
 def card() -> str:
     """The cost card as a markdown table, with the date it was checked."""
     rows = [(f.item, f.figure, f.source, f"yes, {CHECKED}" if f.verified else f"no ({CHECKED})") for f in FIGURES]
-    return markdown_table(["What", "Price", "Source", "Verified"], rows)
+    return markdown_table(["What", "Price", "Source", "Verified"], rows) + (
+        f"\n\nThe rotation cap: [Rotate AWS KMS keys]({ROTATION_PRICING}) and AWS's April 2024 announcement, "
+        f"[The curious case of faster AWS KMS symmetric key rotation]({ROTATION_ANNOUNCEMENT}).")
 
 
 @dataclass(frozen=True)
@@ -86,9 +92,14 @@ def key_costs(course: Course) -> list[KeyCost]:
         except ClientError:
             rotations = 0  # asymmetric and HMAC keys have no rotations to list; pending keys may refuse
         aliases = ", ".join(a["AliasName"] for a in kms.list_aliases(KeyId=key_id).get("Aliases", [])) or "-"
-        monthly = 0.0 if state == "PendingDeletion" else KEY_MONTH_USD + ROTATION_MONTH_USD * rotations
+        monthly = 0.0 if state == "PendingDeletion" else monthly_usd(rotations)
         found.append(KeyCost(key_id, aliases, state, rotations, monthly))
     return found
+
+
+def monthly_usd(rotations: int) -> float:
+    """What a key that is not pending deletion costs per month: the key, plus its first two rotations only."""
+    return KEY_MONTH_USD + ROTATION_MONTH_USD * min(rotations, BILLED_ROTATIONS)
 
 
 def bucket_keys(course: Course) -> list[tuple[str, str]]:
@@ -113,9 +124,9 @@ def estimate(course: Course) -> str:
     keys = key_costs(course)
     total = sum(k.monthly_usd for k in keys)
     lines = [f"**Your resources now** ({course.backend}, learner `{course.learner}`): {len(keys)} key(s), "
-             f"about **${total:.2f} per month** in key charges by the card above."]
+             f"about **USD {total:.2f} per month** in key charges by the card above."]
     if keys:
-        lines.append(markdown_table(["Key", "Aliases", "State", "Rotations", "$/month"],
+        lines.append(markdown_table(["Key", "Aliases", "State", "Rotations", "USD/month"],
                                     [(k.key_id, k.aliases, k.state, k.rotations, f"{k.monthly_usd:.2f}") for k in keys]))
     buckets = bucket_keys(course)
     if buckets:
