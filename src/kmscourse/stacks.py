@@ -1,6 +1,9 @@
 """Deploy and delete the course's CloudFormation stacks, idempotently, with one clear sentence on failure."""
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -23,6 +26,34 @@ def template(name: str) -> str:
     if not path.exists():
         raise CourseError(f"There is no template {name} in {TEMPLATES}; check the file name.")
     return path.read_text()
+
+
+def lint(path: str | Path) -> str:
+    """cfn-lint's findings for a template, one line per problem: the alternatives it tried and repeats are folded.
+
+    One wrong principal written twice makes cfn-lint print a dozen findings (the schema's every alternative, at
+    each place); this keeps the finding that names the mistake, with the lines where it occurs.
+    """
+    run = subprocess.run([str(Path(sys.executable).parent / "cfn-lint"), "--format", "json", str(path)],
+                         capture_output=True, text=True, timeout=300)
+    try:
+        found: list[dict[str, Any]] = json.loads(run.stdout or "[]")
+    except ValueError:
+        raise CourseError(f"cfn-lint could not read {path}: {(run.stderr or run.stdout).strip()[:300]}") from None
+    problems: dict[tuple[str, str], list[int]] = {}
+    for match in found:
+        if match.get("ParentId"):
+            continue  # one alternative of the finding it belongs to
+        key = (match["Rule"]["Id"], match["Message"])
+        problems.setdefault(key, []).append(int(match["Location"]["Start"]["LineNumber"]))
+    if not problems:
+        return "cfn-lint: no findings"
+    ordered = sorted(problems.items(), key=lambda item: ("EWI".find(item[0][0][0]), min(item[1])))
+    lines = [f"cfn-lint: {len(problems)} problem(s) in {len(found)} findings (alternatives and repeats folded)"]
+    for (rule, message), at in ordered:
+        where = ", ".join(str(n) for n in sorted(set(at)))
+        lines.append(f"{rule} line{'s' if len(set(at)) > 1 else ''} {where}: {message}")
+    return "\n".join(lines)
 
 
 def status(course: Course, stack: str) -> str | None:
