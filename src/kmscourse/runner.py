@@ -27,8 +27,12 @@ class Outcome:
         return "FAILED" if self.error else "ok"
 
 
-def execute(path: Path, out: Path | None = None, extra_env: dict[str, str] | None = None) -> tuple[nbformat.NotebookNode, Outcome]:
-    """Run one notebook in a fresh kernel with its own folder as the working directory."""
+def execute(path: Path, out: Path | None = None, extra_env: dict[str, str] | None = None,
+            runs: int = 1) -> tuple[nbformat.NotebookNode, Outcome]:
+    """Run one notebook in a fresh kernel with its own folder as the working directory.
+
+    `runs=2` is a learner's Run All pressed twice: every cell runs, then every cell again, in the same kernel.
+    """
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
@@ -39,11 +43,18 @@ def execute(path: Path, out: Path | None = None, extra_env: dict[str, str] | Non
     )
     started = time.perf_counter()
     error = ""
+    run = 1
     try:
         # The kernel's own stderr holds only transport warnings; cell errors arrive through the protocol.
-        client.execute(env=env, stderr=subprocess.DEVNULL)
+        if runs == 1:
+            client.execute(env=env, stderr=subprocess.DEVNULL)
+        else:
+            with client.setup_kernel(env=env, stderr=subprocess.DEVNULL):
+                for run in range(1, runs + 1):  # noqa: B007  (the except below names the failed run)
+                    for index, cell in enumerate(nb.cells):
+                        client.execute_cell(cell, index)
     except CellExecutionError as exc:
-        error = _last_line(str(exc))
+        error = _last_line(str(exc)) if runs == 1 else f"run {run} of {runs} in one kernel: {_last_line(str(exc))}"
     except Exception as exc:  # a dead kernel or timeout: report it as the notebook's failure
         error = f"{type(exc).__name__}: {exc}"
     outcome = Outcome(path, time.perf_counter() - started, error)
