@@ -55,3 +55,18 @@ def test_cfn_lint_would_catch_a_broken_template(tmp_path) -> None:
     path.write_text(broken)
     run = subprocess.run([str(Path(sys.executable).parent / "cfn-lint"), str(path)], capture_output=True, text=True, timeout=300)
     assert run.returncode != 0 and "ENCRYPT_ONLY" in run.stdout
+
+
+def test_lint_folds_one_wrong_principal_to_the_finding_that_names_it(tmp_path) -> None:
+    """A principal that is no ARN, in both statements, makes cfn-lint print 13 findings; stacks.lint shows one line
+    for it (with both lines) and one for the parameter it left unused."""
+    from kmscourse import stacks
+
+    wrong = (ROOT / "templates" / "course-key-no-alias.yaml").read_text().replace("AWS: !Ref LearnerArn", 'AWS: "learner"')
+    path = tmp_path / "wrong-principal.yaml"
+    path.write_text(wrong)
+    lines = stacks.lint(path).splitlines()
+    assert lines[0].startswith("cfn-lint: 2 problem(s) in 13 findings")
+    assert lines[1].startswith("E3512 lines ") and "'learner' is not valid under any of the given schemas" in lines[1]
+    assert lines[2] == "W2001 line 8: Parameter LearnerArn not used."
+    assert stacks.lint(ROOT / "templates" / "course-key.yaml") == "cfn-lint: no findings"
