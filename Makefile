@@ -44,8 +44,12 @@ $(TEST_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ./emulator -e '.[test]'
 	touch $@
 
+# Copies each lab to my-labs/ once (the learner's own, never overwritten), then opens lesson 00. The deep link
+# to it is JupyterLab's default URL, so it is also the link printed when no browser opens (--no-browser, ssh).
+LESSON_00 := /lab/tree/notebooks/00-setup-and-orientation.ipynb
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) $(ROOT_FLAG) $(LAB_ARGS) notebooks/00-setup-and-orientation.ipynb
+	$(BIN)/kmscourse lab
+	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=$(LESSON_00) $(ROOT_FLAG) $(LAB_ARGS)
 
 course: $(STAMP)
 	$(BIN)/kmscourse course

@@ -1,4 +1,4 @@
-"""`make lab` serves JupyterLab on the course: start it, GET /lab with its token, expect 200, stop it."""
+"""`make lab` serves JupyterLab on the course: start it, GET /lab with its token, expect 200 and lesson 00's deep link, stop it."""
 from __future__ import annotations
 
 import os
@@ -31,4 +31,7 @@ def test_make_lab_serves_jupyterlab() -> None:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
-    assert status == 200, proc.stderr.read().decode()[-2000:] if proc.stderr else "no output"
+    log = proc.stderr.read().decode() if proc.stderr else ""
+    assert status == 200, log[-2000:] or "no output"
+    # With no browser to open, the link JupyterLab prints is lesson 00's deep link.
+    assert f"127.0.0.1:{port}/lab/tree/notebooks/00-setup-and-orientation.ipynb?token=" in log, log[-2000:]

@@ -60,6 +60,32 @@ def cmd_labs(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_lab(args: argparse.Namespace) -> int:
+    """Make the learner's copies of the labs in my-labs/ (never overwriting one), or reset one with a backup."""
+    from . import my_labs
+
+    root = _root()
+    words = list(args.lab)
+    if words[:1] == ["reset"]:
+        if len(words) != 2:
+            raise CourseError("Say which lab to start over, for example: kmscourse lab reset 03")
+        copy, backup = my_labs.reset(root, my_labs.find_lab(root, words[1]))
+        if backup is not None:
+            print(f"kept your previous copy as {backup.relative_to(root)}")
+        print(f"{copy.path.relative_to(root)} is a fresh copy of the lab; open it in JupyterLab (reload it if it is open).")
+        return 0
+    if len(words) > 1:
+        raise CourseError(f"kmscourse lab takes one lab number (or `reset` and a number), not {' '.join(words)!r}.")
+    copies = [my_labs.ensure(root, my_labs.find_lab(root, words[0]))] if words else my_labs.ensure_all(root)
+    for copy in copies:
+        state = "made" if copy.created else "kept (your work is untouched)"
+        if words or copy.created:
+            print(f"{copy.path.relative_to(root)}: {state}")
+    if not words:
+        print(f"Your labs are in {my_labs.FOLDER}/ ({len(copies)} of them); `kmscourse lab reset NN` starts one over.")
+    return 0
+
+
 def cmd_options(args: argparse.Namespace) -> int:
     """Print every environment variable the course reads."""
     from . import settings
@@ -129,6 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
     labs = sub.add_parser("labs", help="regenerate labs/ from solutions/")
     labs.add_argument("--check", action="store_true", help="only report labs that differ from their solutions")
     labs.set_defaults(func=cmd_labs)
+    lab = sub.add_parser("lab", help="copy the labs to my-labs/ to work in (never overwriting yours); `lab reset NN` starts one over")
+    lab.add_argument("lab", nargs="*", metavar="[reset] NN", help="a lab number (default: every lab); `reset NN` backs up your copy and starts it over")
+    lab.set_defaults(func=cmd_lab)
     sub.add_parser("options", help="list the environment variables the course reads").set_defaults(func=cmd_options)
     sub.add_parser("preflight", help="check versions, backend, identity and region").set_defaults(func=cmd_preflight)
     cleanup = sub.add_parser("cleanup", help="remove this learner's course stacks, keys, aliases, grants and buckets (nothing else)")

@@ -1,6 +1,7 @@
 """Generate the exercise notebooks in labs/ from the solutions in solutions/ (nbgrader, no gradebook).
 
 `make labs` writes them; `kmscourse labs --check` (run by the test suite) fails when labs/ has drifted.
+Learners never edit labs/: they work in copies in my-labs/ (`kmscourse.my_labs`), which nothing here touches.
 """
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ STUB = '# YOUR CODE HERE\nraise NotImplementedError("Exercise: replace these two
 """What a solution region becomes in the lab."""
 
 NOTE = (
-    "> **This is your lab notebook.** Fill in each cell that says `YOUR CODE HERE`, then run the check at the end.\n"
-    "> Stuck? The worked answer is in `solutions/{name}`.\n"
+    "> **Do not type your answers here:** this file is generated from `solutions/{name}`, and `make labs` overwrites it.\n"
+    "> Work in your own copy, `my-labs/{name}`: `make lab` makes one for every lab, or `.venv/bin/kmscourse lab {number}`\n"
+    "> for this one. Stuck? The worked answer is in `solutions/{name}`.\n"
 )
 
 
@@ -31,7 +33,8 @@ def generate(solution: Path) -> nbformat.NotebookNode:
         cell.metadata.pop("execution", None)
         if cell.cell_type == "code":
             cell.execution_count = None
-    nb.cells.insert(0, nbformat.v4.new_markdown_cell(NOTE.format(name=solution.name), id="kmscourse-lab-note"))
+    note = NOTE.format(name=solution.name, number=solution.stem.split("-", 1)[0])
+    nb.cells.insert(0, nbformat.v4.new_markdown_cell(note, id="kmscourse-lab-note"))
     nb.metadata["kmscourse"] = {"generated_from": f"solutions/{solution.name}", "generator": "make labs"}
     return nb
 
