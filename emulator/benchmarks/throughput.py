@@ -26,6 +26,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -237,7 +238,9 @@ def report(rates: dict[str, list[float]], rounds: int, n: int) -> str:
     lines.append("")
     for other in ("moto", "ministack"):
         if "kmsemu" in medians and other in medians:
-            lines.append(f"kmsemu/{other}: {medians['kmsemu'] / medians[other]:.2f} (ratio of medians)")
+            paired = [mine / theirs for mine, theirs in zip(rates["kmsemu"], rates[other], strict=True)]
+            lines.append(f"kmsemu/{other}: {medians['kmsemu'] / medians[other]:.2f} (ratio of medians; "
+                         f"per-round ratios {min(paired):.2f}-{max(paired):.2f}, median {statistics.median(paired):.2f})")
     return "\n".join(lines)
 
 
@@ -251,6 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip", action="append", default=[], choices=["kmsemu", "moto", "ministack"],
                         help="leave a server out (repeatable)")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so a terminated run still stops its servers
     no_proxy = ",".join(filter(None, [os.environ.get("NO_PROXY"), HOST, "localhost"]))
     os.environ["NO_PROXY"] = os.environ["no_proxy"] = no_proxy  # loopback never goes through a proxy
 
