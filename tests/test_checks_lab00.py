@@ -46,3 +46,11 @@ def test_result_renders_pass_fail_lines_with_hints(course) -> None:
     assert "PASS  identity_arn is the ARN STS reports for you" in text
     assert "FAIL  region is the region your clients use\n      hint: you have 'us-east-1'" in text
     assert "❌" in lab00.check(course, course.identity_arn, "us-east-1")._repr_html_()
+
+
+def test_nothing_set_yet_names_the_exercise(course) -> None:
+    """The lab's check cell, `lab00.check(course)`, run before the exercise: no NameError, and a step to do."""
+    assert lab00.check(course).hints() == [
+        "identity_arn is not defined yet: do Exercise 1 first (its cell defines identity_arn).",
+        "region is not defined yet: do Exercise 1 first (its cell defines region).",
+    ]

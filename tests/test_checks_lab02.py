@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import pytest
+from test_cleanup import as_learner
 
-from kmscourse import prereqs
+from kmscourse import prereqs, stacks
 from kmscourse.checks import lab02
 from kmscourse.checks.elsewhere import client
 
@@ -49,7 +50,8 @@ def test_reserved_prefix(course, key) -> None:
 def test_alias_missing(course, key) -> None:
     result = lab02.check(course, "alias/kmscourse-learner-nowhere")
     assert result.hints() == [
-        f"there is no alias 'alias/kmscourse-learner-nowhere' in {course.region}; add the AWS::KMS::Alias resource and update the stack."
+        f"there is no alias 'alias/kmscourse-learner-nowhere' in {course.region}; add the AWS::KMS::Alias resource and update "
+        "the stack (Exercises 2 and 3)."
     ]
 
 
@@ -80,3 +82,25 @@ def test_alias_on_the_right_key_but_outside_the_stack(course, key) -> None:
     course.client("kms").create_alias(AliasName="alias/kmscourse-learner-byhand", TargetKeyId=key.key_id)
     result = lab02.check(course, "alias/kmscourse-learner-byhand")
     assert [i.name for i in result.failures] == [f"the alias is a resource of stack {key.stack}"]
+
+
+def test_alias_without_the_course_prefix_does_not_pass(course) -> None:
+    """An alias the stack declares but without the learner's prefix would be left behind by cleanup: no false pass."""
+    other = as_learner(course, "lab02-prefix")
+    prereqs.ensure_course_key(other)
+    stacks.deploy(other, prereqs.key_stack_name(other), stacks.template(prereqs.KEY_TEMPLATE),
+                  {"LearnerArn": other.principal_arn, "AliasName": "alias/snazzy-lab02", "LearnerTag": other.learner})
+    try:
+        result = lab02.check(other, "alias/snazzy-lab02")
+    finally:
+        stacks.delete(other, prereqs.key_stack_name(other))
+    assert [i.name for i in result.failures] == ["the alias name starts with alias/kmscourse-lab02-prefix-"]
+    assert result.hints() == [
+        "'alias/snazzy-lab02' does not start with alias/kmscourse-lab02-prefix-, your course prefix: on a shared account "
+        "another learner's alias could clash with it, and kmscourse cleanup, which removes only aliases named "
+        "alias/kmscourse-lab02-prefix-..., would leave it behind. Name it alias/kmscourse-lab02-prefix-snazzy-lab02."
+    ]
+
+
+def test_nothing_set_yet_names_the_exercise(course, key) -> None:
+    assert lab02.check(course).hints() == ["alias_name is not defined yet: do Exercise 1 first (its cell defines alias_name)."]

@@ -105,4 +105,51 @@ def test_decrypt_in_the_wrong_region(course, files) -> None:
 
 def test_missing_file(course, files) -> None:
     _, plain, enc, out = files
-    assert lab03.check(course, plain, enc, out).hints() == [f"ciphertext_path is {enc!r}, which is not a file; write it first, then pass its path."]
+    assert lab03.check(course, plain, enc, out).hints() == [f"ciphertext_path is {enc!r}, which is not a file; do Exercise 1 first (it writes {enc})."]
+
+
+def _encrypt_under(course, files, key_id: str) -> subprocess.CompletedProcess:
+    _, plain, enc, out = files
+    run = aws(course, f"aws kms encrypt --key-id {key_id} --plaintext fileb://{plain} --output text --query CiphertextBlob | base64 --decode > {enc}")
+    out.write_bytes(b"")
+    return run
+
+
+def test_key_id_without_the_alias_prefix(course, files) -> None:
+    key, plain, enc, out = files
+    bare = key.alias.removeprefix("alias/")
+    assert b"NotFoundException" in _encrypt_under(course, files, bare).stderr
+    assert lab03.check(course, plain, enc, out, key_id=bare).hints() == [
+        f"{enc} is empty, because the encrypt command failed: your --key-id is '{bare}', which KMS reads as a key id and "
+        f"finds no key by it: an alias is named with its prefix, --key-id alias/{bare}."
+    ]
+
+
+def test_alias_that_does_not_exist(course, files) -> None:
+    key, plain, enc, out = files
+    assert b"NotFoundException" in _encrypt_under(course, files, "alias/kmscourse-learner-nokey").stderr
+    assert lab03.check(course, plain, enc, out, key_id="alias/kmscourse-learner-nokey").hints() == [
+        f"{enc} is empty, because the encrypt command failed: there is no alias 'alias/kmscourse-learner-nokey' in "
+        f"{course.region} (KMS says NotFoundException); the course key's alias is {key.alias}: --key-id {key.alias}."
+    ]
+
+
+def test_key_pending_deletion(course, files) -> None:
+    _, plain, enc, out = files
+    kms = course.client("kms")
+    doomed = kms.create_key(Description="lab03 doomed key", Tags=course.tags("TagKey", "TagValue"))["KeyMetadata"]["KeyId"]
+    kms.schedule_key_deletion(KeyId=doomed, PendingWindowInDays=7)
+    assert b"KMSInvalidStateException" in _encrypt_under(course, files, doomed).stderr
+    hint = lab03.check(course, plain, enc, out, key_id=doomed).hints()[0]
+    assert hint.startswith(f"{enc} is empty, because the encrypt command failed: your --key-id {doomed} names key {doomed}, "
+                           "which is pending deletion, so KMS refuses to encrypt with it (KMSInvalidStateException).")
+
+
+def test_nothing_done_yet_names_the_step(course, tmp_path, monkeypatch) -> None:
+    """The lab's check cell, `lab03.check(course)`, before Exercise 1: the step that writes the missing file."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "work" / "03").mkdir(parents=True)
+    (tmp_path / "work" / "03" / "lab-secret.txt").write_text("secret")
+    assert lab03.check(course).hints() == [
+        "ciphertext_path is 'work/03/lab-secret.enc', which is not a file; do Exercise 1 first (it writes work/03/lab-secret.enc)."
+    ]

@@ -12,12 +12,12 @@ from kmscourse.checks import lab04
 from kmscourse.envelope import Envelope, aad, pack, unpack
 
 
-def _encryptor(course, key_id, with_context=True, leak_key=False, store_plaintext=False):
+def _encryptor(course, key_id, with_context=True, leak_key=False, store_plaintext=False, key_spec="AES_256"):
     kms = course.client("kms")
 
     def envelope_encrypt(plaintext, context):
         extra = {"EncryptionContext": context} if with_context else {}
-        data_key = kms.generate_data_key(KeyId=key_id, KeySpec="AES_256", **extra)
+        data_key = kms.generate_data_key(KeyId=key_id, KeySpec=key_spec, **extra)
         nonce = os.urandom(12)
         body = plaintext if store_plaintext else AESGCM(data_key["Plaintext"]).encrypt(nonce, plaintext, aad(context))
         blob = pack(Envelope(data_key["CiphertextBlob"], nonce, body, data_key["KeyId"]))
@@ -47,7 +47,7 @@ def test_the_module_functions_pass(course, key) -> None:
     kms = course.client("kms")
     result = lab04.check(course, lambda p, c: envelope.encrypt(kms, key.alias, p, c), lambda b, c: envelope.decrypt(kms, b, c))
     assert result.passed, str(result)
-    assert len(result.items) == 7
+    assert len(result.items) == 8
 
 
 def test_hand_written_answer_passes(course, key) -> None:
@@ -115,3 +115,20 @@ def test_an_envelope_in_another_shape(course, key) -> None:
 def test_encrypt_that_raises_is_a_hint_not_a_traceback(course, key) -> None:
     result = lab04.check(course, _encryptor(course, "alias/no-such-key"), _decryptor(course))
     assert result.hints() == ["envelope_encrypt(plaintext, context) raised NotFoundException from GenerateDataKey."]
+
+
+def test_an_aes_128_data_key_does_not_pass(course, key) -> None:
+    """AES-GCM works with a 16-byte key too, so the round trip succeeds; the check still asks for AES-256."""
+    result = lab04.check(course, _encryptor(course, key.alias, key_spec="AES_128"), _decryptor(course))
+    assert result.hints() == [
+        "your data key is 16 bytes (128-bit), not the 32 bytes of an AES-256 key; ask generate_data_key for "
+        "KeySpec='AES_256' (or NumberOfBytes=32)."
+    ]
+
+
+def test_nothing_defined_yet_names_the_exercises(course, key) -> None:
+    """The lab's check cell, `lab04.check(course)`, before the exercises: no NameError, and the steps to do."""
+    assert lab04.check(course).hints() == [
+        "envelope_encrypt is not defined yet: do Exercise 1 first (its cell defines envelope_encrypt).",
+        "envelope_decrypt is not defined yet: do Exercise 2 first (its cell defines envelope_decrypt).",
+    ]

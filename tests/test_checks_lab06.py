@@ -123,3 +123,13 @@ def test_metadata_helpers_read_what_the_client_wrote(course, bucket, key) -> Non
     assert rows["x-amz-c"] == "115" and rows["x-amz-w"] == "12"
     assert rows["x-amz-3"].endswith("characters of base64)")
     course.client("s3").delete_object(Bucket=bucket, Key="m.txt")
+
+
+def test_nothing_defined_yet_names_the_exercises(course, bucket) -> None:
+    """The lab's check cell, `lab06.check(course)`, before the exercises: no NameError, and the steps to do."""
+    assert lab06.check(course).hints() == [
+        "encrypt_and_upload is not defined yet: do Exercise 1 first (its cell defines encrypt_and_upload).",
+        "read_stored is not defined yet: do Exercise 2 first (its cell defines read_stored).",
+        "download_and_decrypt is not defined yet: do Exercise 3 first (its cell defines download_and_decrypt).",
+        "bucket is not defined yet: run the setup cell first (its cell defines bucket).",
+    ]

@@ -12,10 +12,14 @@ from ..course import Course
 from ..errors import CourseError
 from ..prereqs import default_alias
 from .common import course_key_arn
+from .notebook import NOT_SET, answer, require
 from .result import CheckResult
 
 PLAINTEXT = b"".join(b"line %04d: the payroll file the check encrypts, well over the 4 KB Encrypt limit\n" % i for i in range(80))
 """What the check encrypts with your function: about 6.5 KB, too big for a plain KMS Encrypt."""
+
+AES_256_BYTES = 32
+"""The length of the plaintext data key the lab asks for (GenerateDataKey with KeySpec AES_256)."""
 
 
 def _failure(exc: BaseException) -> str:
@@ -35,15 +39,21 @@ def _found_as(secret: bytes, blob: bytes) -> str:
     return next((form for form, text in _forms(secret).items() if text in blob), "")
 
 
-def check(course: Course, envelope_encrypt: Callable[[bytes, dict[str, str]], Any],
-          envelope_decrypt: Callable[[bytes, dict[str, str]], Any]) -> CheckResult:
-    """Encrypt a 6.5 KB file with your functions and inspect the envelope through KMS."""
+def check(course: Course, envelope_encrypt: Callable[[bytes, dict[str, str]], Any] = NOT_SET,
+          envelope_decrypt: Callable[[bytes, dict[str, str]], Any] = NOT_SET) -> CheckResult:
+    """Encrypt a 6.5 KB file with your functions and inspect the envelope through KMS.
+
+    The lab's check cell, `lab04.check(course)`, reads both functions from the notebook.
+    """
     result = CheckResult("Lab 04")
     kms = course.client("kms")
     context = {"lab": "04", "learner": course.learner}
     alias = default_alias(course)
     key_arn = course_key_arn(course, result, kms)
-    if key_arn is None:
+    envelope_encrypt, envelope_decrypt = answer(envelope_encrypt, "envelope_encrypt"), answer(envelope_decrypt, "envelope_decrypt")
+    encrypt_defined = require(result, envelope_encrypt, "envelope_encrypt", "do Exercise 1", "envelope_encrypt runs")
+    decrypt_defined = require(result, envelope_decrypt, "envelope_decrypt", "do Exercise 2", "envelope_decrypt gives back the original")
+    if key_arn is None or not (encrypt_defined and decrypt_defined):
         return result.finish()
 
     try:
@@ -63,6 +73,9 @@ def check(course: Course, envelope_encrypt: Callable[[bytes, dict[str, str]], An
 
     data_key = _data_key(kms, sealed.encrypted_data_key, context, key_arn, alias, result)
     if data_key is not None:
+        result.add("the data key is an AES-256 key (32 bytes)", len(data_key) == AES_256_BYTES,
+                   f"your data key is {len(data_key)} bytes ({len(data_key) * 8}-bit), not the 32 bytes of an AES-256 key; "
+                   "ask generate_data_key for KeySpec='AES_256' (or NumberOfBytes=32).")
         form = _found_as(data_key, blob)
         result.add("the stored envelope holds no plaintext data key", not form,
                    f"your envelope contains the plaintext data key (as {form}); store only CiphertextBlob from "

@@ -12,6 +12,7 @@ from .. import s3_encryption_client as s3ec
 from ..course import Course
 from ..prereqs import default_alias
 from .common import course_key_and_bucket
+from .notebook import NOT_SET, answer, require
 from .result import CheckResult
 
 PLAINTEXT = b"The launch code is 0000. (A file the lab 06 check encrypts with your functions.)\n" * 20
@@ -25,16 +26,28 @@ def _failure(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def check(course: Course, bucket: Any, context: Mapping[str, str],
-          encrypt_and_upload: Callable[[str, str], Any], read_stored: Callable[[str], Any],
-          download_and_decrypt: Callable[[str, str], Any]) -> CheckResult:
-    """Run your three steps on a file of the check's own, and inspect the object through a plain S3 client and KMS."""
+def check(course: Course, bucket: Any = NOT_SET, context: Mapping[str, str] = NOT_SET,
+          encrypt_and_upload: Callable[[str, str], Any] = NOT_SET, read_stored: Callable[[str], Any] = NOT_SET,
+          download_and_decrypt: Callable[[str, str], Any] = NOT_SET) -> CheckResult:
+    """Run your three steps on a file of the check's own, and inspect the object through a plain S3 client and KMS.
+
+    The lab's check cell, `lab06.check(course)`, reads the bucket, the context and your three functions from the notebook.
+    """
     result = CheckResult("Lab 06")
     s3, kms = s3ec.new_s3_client(course), course.client("kms")  # a client of its own: yours may be wrapped
     alias = default_alias(course)
-    key_arn = course_key_and_bucket(course, result, kms, bucket)
-    if key_arn is None:
+    bucket, context = answer(bucket, "bucket"), answer(context, "context")
+    steps = {"encrypt_and_upload": (encrypt_and_upload, "do Exercise 1", "encrypt_and_upload runs"),
+             "read_stored": (read_stored, "do Exercise 2", "read_stored returns the ciphertext S3 holds"),
+             "download_and_decrypt": (download_and_decrypt, "do Exercise 3", "the decrypted file equals the original")}
+    found = {name: answer(value, name) for name, (value, _, _) in steps.items()}
+    ready = [require(result, found[name], name, step, item) for name, (_, step, item) in steps.items()]
+    if not (require(result, bucket, "bucket", "run the setup cell") and require(result, context, "context", "run the setup cell")):
         return result.finish()
+    key_arn = course_key_and_bucket(course, result, kms, bucket)
+    if key_arn is None or not all(ready):
+        return result.finish()
+    encrypt_and_upload, read_stored, download_and_decrypt = (found[name] for name in steps)
     result.add("course.client('s3') is still a plain client", not hasattr(course.client("s3"), "_s3ec_plugin_context"),
                "you gave course.client('s3') to S3EncryptionClient, which attached itself to it: from now on it decrypts "
                "too. Wrap s3_encryption_client.new_s3_client(course) instead, and restart the kernel to get a plain one back.")
