@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from test_cleanup import as_learner
 
 from kmscourse import cast, stacks
 from kmscourse.checks import lab01
@@ -19,7 +20,7 @@ def remove_test_stacks(course):
     for region in (course.region, "us-east-1"):
         cfn = client(course, "cloudformation", region)
         for stack in cfn.describe_stacks()["Stacks"]:
-            if stack["StackName"].startswith(course.name("t01-")):
+            if stack["StackName"].startswith(course.name("t01-")) or stack["StackName"].endswith(lab01.TEAMMATE):
                 cfn.delete_stack(StackName=stack["StackName"])
 
 
@@ -32,7 +33,7 @@ def deploy(course, suffix: str, body: str | None = None, learner: str | None = N
 def test_right_stack_passes(course) -> None:
     result = lab01.check(course, deploy(course, "good"))
     assert result.passed, str(result)
-    assert len(result.items) == 9
+    assert len(result.items) == 10
 
 
 def test_wrong_principal_names_it(course) -> None:
@@ -59,6 +60,7 @@ def test_user_statement_missing(course) -> None:
     result = lab01.check(course, deploy(course, "nouse", body=body))
     assert [i.name for i in result.failures] == ["the key policy makes you key user"]
     assert "allows kms:Encrypt, kms:Decrypt, kms:ReEncryptFrom, kms:ReEncryptTo, kms:GenerateDataKey." in result.hints()[0]
+    assert result.hints()[0].endswith("with the cryptographic operations: encrypt, decrypt, re-encrypt and generate data keys.")
 
 
 def test_stack_in_wrong_region(course) -> None:
@@ -75,7 +77,7 @@ def test_stack_in_wrong_region(course) -> None:
 
 def test_no_stack_at_all(course) -> None:
     result = lab01.check(course, "kmscourse-learner-nothing")
-    assert result.hints() == [f"there is no stack 'kmscourse-learner-nothing' in {course.region}; deploy your template first."]
+    assert result.hints() == [f"there is no stack 'kmscourse-learner-nothing' in {course.region}; deploy your template first (Exercise 2)."]
 
 
 def test_disabled_key(course) -> None:
@@ -103,7 +105,84 @@ def test_policy_that_locks_you_out_rolls_back_with_the_reason(course) -> None:
     with pytest.raises(CourseError, match="ROLLBACK_COMPLETE: CourseKey: .*" + lockout):
         deploy(course, "lockout", body=text[:start] + text[end:], learner=cast.colleague(course).arn)
     result = lab01.check(course, course.name("t01-lockout"))
-    assert not result.passed
-    assert result.failures[0].name == "the stack is CREATE_COMPLETE or UPDATE_COMPLETE"
-    assert "ROLLBACK_COMPLETE" in result.hints()[0] and lockout in result.hints()[0]
+    assert [i.name for i in result.failures] == ["the stack is CREATE_COMPLETE or UPDATE_COMPLETE"]
+    hint = result.hints()[0]
+    assert hint.startswith("the stack is ROLLBACK_COMPLETE because CourseKey: ") and lockout in hint
+    assert "KeyId output" not in hint, "a rolled-back stack gets its failure reason, not an output to add"
+
+
+def test_rolled_back_update_names_that_updates_cause(course) -> None:
+    """After a failed update, the hint gives the latest update's root cause, not an older failure's."""
+    name = deploy(course, "update")
+    text = stacks.template(NO_ALIAS).replace("KeySpec: SYMMETRIC_DEFAULT", "KeySpec: RSA_2048")
+    with pytest.raises(CourseError):
+        stacks.deploy(course, name, text, {"LearnerArn": course.principal_arn, "LearnerTag": course.learner})
+    result = lab01.check(course, name)
+    assert [i.name for i in result.failures] == ["the stack is CREATE_COMPLETE or UPDATE_COMPLETE"]
+    assert result.hints()[0].startswith("the stack is UPDATE_ROLLBACK_COMPLETE because CourseKey: ")
+
+
+def test_one_statement_with_both_roles(course) -> None:
+    text = stacks.template(NO_ALIAS)
+    admin = text.index("          - Sid: AllowKeyAdministration")
+    use = text.index("          - Sid: AllowKeyUse")
+    everything = ("          - Sid: YouDoEverything\n            Effect: Allow\n            Principal:\n"
+                  "              AWS: !Ref LearnerArn\n            Action: \"kms:*\"\n            Resource: \"*\"\n")
+    body = text[:admin] + everything + text[text.index("      Tags:"):]
+    assert use > admin
+    result = lab01.check(course, deploy(course, "mixed", body=body))
+    assert result.hints() == [
+        "statement YouDoEverything lets you both administer the key (kms:PutKeyPolicy) and use it (kms:Decrypt). "
+        "Keep administration and use in separate statements, so each role can later go to a different principal."
+    ]
+
+
+def teammate(course) -> str:
+    """Exercise 3's stack: the template with an administrator IAM does not know, so KMS refuses the policy."""
+    name = course.name(lab01.TEAMMATE)
+    stacks.delete(course, name)
+    body = stacks.template(NO_ALIAS).replace("AWS: !Ref LearnerArn", f"AWS: arn:aws:iam::{course.account_id}:user/{course.name('sam')}", 1)
+    course.client("cloudformation").create_stack(
+        StackName=name, TemplateBody=body, Tags=course.tags(),
+        Parameters=[{"ParameterKey": "LearnerArn", "ParameterValue": course.principal_arn}])
+    assert stacks.wait(course, name) == "ROLLBACK_COMPLETE"
+    return name
+
+
+SAM = "arn:aws:iam::123456789012:user/kmscourse-learner-sam"
+
+
+def test_rollback_diagnosed_from_the_events_passes(course) -> None:
+    name = teammate(course)
+    reason = lab01.latest_failure(course, name)["ResourceStatusReason"]
+    assert "invalid principals" in reason
+    result = lab01.check(course, deploy(course, "diag"), "CourseKey", reason, SAM)
+    assert result.passed, str(result)
+
+
+def test_the_stacks_own_rollback_event_is_not_the_cause(course) -> None:
+    name = teammate(course)
+    result = lab01.check(course, deploy(course, "diag2"), name,
+                         "The following resource(s) failed to create: [CourseKey]. Rollback requested by user.", course.principal_arn)
+    assert result.hints() == [
+        f"'{name}' is the stack itself: its ROLLBACK events only say that something failed. The root cause is the "
+        "earliest event whose ResourceStatus ends in FAILED and whose LogicalResourceId is a resource.",
+        "that is the stack's summary of the rollback, not its cause; take ResourceStatusReason from the earliest "
+        "failed event of CourseKey.",
+        "that is you (the LearnerArn parameter), and you exist; which principal does IAM not know?",
+    ]
+
+
+def test_the_lab_check_cell_alone_names_the_exercises_to_do(course) -> None:
+    """`lab01.check(course)` with nothing defined yet: no NameError, and each hint says which exercise to do."""
+    fresh = as_learner(course, "lab01-fresh")  # another learner: no stacks yet
+    hints = lab01.check(fresh).hints()
+    assert hints == [
+        f"there is no stack 'kmscourse-lab01-fresh-key' in {course.region}; deploy your template first (Exercise 2).",
+        f"there is no stack {fresh.name(lab01.TEAMMATE)}; run the first cell of Exercise 3, which deploys the teammate's template.",
+    ]
+    teammate(fresh)
+    assert lab01.check(fresh).hints()[1:] == [
+        f"{name} is not defined yet: do Exercise 3 first (its cell defines {name})." for name in ("failed_resource", "failure_reason", "bad_principal")
+    ]
 

@@ -108,3 +108,29 @@ def test_strict_mode_raises(course, monkeypatch) -> None:
     monkeypatch.setenv("KMSCOURSE_CHECKS_STRICT", "1")
     with pytest.raises(CourseError, match="Lab 08"):
         lab08.check(course, key_id, 7, scheduled, states)
+
+
+def test_a_three_day_window_gets_the_seven_to_thirty_hint(course) -> None:
+    """window_days = 3 makes the exercise cell raise before `scheduled` exists; the check still explains the window."""
+    key_id = ensure_key(course, "test08-three", "lab 08 test").key_id
+    with pytest.raises(ClientError, match="ValidationException"):
+        course.client("kms").schedule_key_deletion(KeyId=key_id, PendingWindowInDays=3)
+    assert lab08.check(course, key_id, 3).hints() == [
+        "your window_days is 3; ScheduleKeyDeletion accepts 7 to 30 days, so KMS refused it. The lab asks for 7, the "
+        "shortest window AWS allows.",
+        "scheduled is not defined yet: do Exercise 1 first (its cell defines scheduled).",
+    ]
+
+
+def test_the_error_of_a_key_pending_deletion(course) -> None:
+    key_id, scheduled, states = _run(course, "pending-error")
+    assert lab08.check(course, key_id, 7, scheduled, states, "KMSInvalidStateException").passed
+    assert lab08.check(course, key_id, 7, scheduled, states, "DisabledException").hints() == [
+        "KMS answers DisabledException for a key that is gone or merely disabled; a key pending deletion still exists "
+        "and is refused for its state. Encrypt while it is PendingDeletion and keep that code."
+    ]
+
+
+def test_nothing_defined_yet_names_the_steps(course) -> None:
+    """The lab's check cell, `lab08.check(course)`, run before anything: no NameError, and the step to do."""
+    assert lab08.check(course).hints() == ["lab_key is not defined yet: run the setup cell first (its cell defines lab_key)."]
