@@ -24,7 +24,7 @@ def test_right_answers_and_a_full_teardown_pass(course) -> None:
 def test_wrong_letter_names_the_choice_and_the_lesson() -> None:
     answers = {**RIGHT, 5: "a"}
     assert quiz.grade(answers).hints() == [
-        "you chose 'a' (It was deleted at once, together with the stack); look again at lesson 08."
+        "you chose 'a' (Nothing: a key pending deletion still decrypts until its waiting period ends); look again at lesson 08."
     ]
 
 
@@ -63,7 +63,7 @@ def test_teardown_not_run(course) -> None:
     key = ensure_key(c, "only", "lab 10 test")
     hints = lab10.check(c, dict(RIGHT)).hints()
     assert hints == [
-        f"key {key.key_id} is Enabled; schedule its deletion with PendingWindowInDays=7 (cleanup.teardown does).",
+        f"key {key.key_id} is Enabled; schedule its deletion with PendingWindowInDays=7 (cleanup.teardown does, in Exercise 2).",
         "alias(es) alias/kmscourse-lab10-none-only still exist; delete them with delete_alias.",
     ]
 
@@ -72,7 +72,7 @@ def test_stack_left_standing(course) -> None:
     c = as_learner(course, "lab10-stack")
     _bucket_stack(c, "bucket", c.name("stack-bucket"))
     hints = lab10.check(c, dict(RIGHT)).hints()
-    assert hints[0] == "stack kmscourse-lab10-stack-bucket is still there (CREATE_COMPLETE); delete it (cleanup.teardown does)."
+    assert hints[0] == "stack kmscourse-lab10-stack-bucket is still there (CREATE_COMPLETE); delete it (cleanup.teardown does, in Exercise 2)."
 
 
 def test_stack_deleted_before_its_bucket_was_emptied(course) -> None:
@@ -95,3 +95,23 @@ def test_strict_mode_raises(course, monkeypatch) -> None:
     monkeypatch.setenv("KMSCOURSE_CHECKS_STRICT", "1")
     with pytest.raises(CourseError, match="Lab 10"):
         lab10.check(as_learner(course, "lab10-strict"), quiz.blank())
+
+
+def test_every_answer_cites_the_aws_documentation() -> None:
+    """Each explanation names its AWS source, and no text can turn into LaTeX in JupyterLab (no dollar signs)."""
+    for q in quiz.QUESTIONS:
+        assert q.source and all(url.startswith("https://docs.aws.amazon.com/") for url in q.source), q.text
+        assert q.answer in quiz.LETTERS and len(set(q.choices)) == 3
+    text = quiz.show()
+    assert "$" not in text
+    assert text.count("(https://docs.aws.amazon.com/") == sum(len(q.source) for q in quiz.QUESTIONS)
+
+
+def test_the_right_letters_are_spread_over_the_choices() -> None:
+    """A quiz whose answer is always 'b' teaches guessing; every letter is the answer at least once."""
+    assert {q.answer for q in quiz.QUESTIONS} == set(quiz.LETTERS)
+
+
+def test_nothing_defined_yet_names_the_exercise(course) -> None:
+    c = as_learner(course, "lab10-nothing")
+    assert lab10.check(c).hints() == ["answers is not defined yet: do Exercise 1 first (its cell defines answers)."]

@@ -1,6 +1,7 @@
-"""The wrap-up quiz: the seed's FAQ and the original lab's retrospective questions, multiple choice.
+"""The wrap-up quiz: scenario questions on what the course did, each with plausible wrong answers and its AWS source.
 
 `show()` renders the questions with each answer hidden until revealed; `grade(answers)` marks a learner's letters.
+Every answer is what the AWS documentation at its `source` says; the wrong choices are the usual misreadings.
 """
 from __future__ import annotations
 
@@ -9,50 +10,91 @@ from typing import Any
 
 from .checks.result import CheckResult
 
+KMS_GUIDE = "https://docs.aws.amazon.com/kms/latest/developerguide/"
+KMS_API = "https://docs.aws.amazon.com/kms/latest/APIReference/"
+
 
 @dataclass(frozen=True)
 class Question:
-    """One question: its choices (a, b, c), the right letter, why, and where the course shows it."""
+    """One question: its choices (a, b, c), the right letter, why, where the course shows it, and the AWS source."""
 
     text: str
     choices: tuple[str, str, str]
     answer: str
     why: str
     lesson: str
+    source: tuple[str, ...]
 
 
 QUESTIONS: tuple[Question, ...] = (
-    Question("Why does `aws kms decrypt` not need a key id for a symmetric ciphertext?",
-             ("KMS tries every key in the account until one works", "The ciphertext itself records which key (and key material) made it",
-              "The CLI remembers the key used by the last encrypt"),
-             "b", "The ciphertext blob carries the key's identifier; KMS reads it and uses that key.", "lesson 03"),
-    Question("Your colleague, an administrator in your account, decrypted your file. Where did that permission come from?",
-             ("The key policy's account-root statement lets IAM policies grant access, and the colleague's IAM policy allows kms:*",
-              "Anyone in the account can decrypt with any key", "The ciphertext was sent with a grant inside it"),
-             "a", "The root statement delegates to IAM; AdministratorAccess then allows Decrypt.", "lessons 03 and 09"),
-    Question("Why use an alias rather than the key id in your code?",
-             ("Aliases make encryption faster", "An alias can be pointed at another key without changing the code",
-              "Only aliases can be used in key policies"),
-             "b", "Code names the alias; retargeting it (update_alias) moves new encryptions to another key.", "lesson 02"),
-    Question("Automatic rotation has run. What happens to data encrypted before it?",
-             ("It still decrypts: KMS keeps every earlier key material", "KMS re-encrypts it with the new material",
-              "It can no longer be decrypted"),
-             "a", "Rotation adds new material for new encryptions and keeps the old for decryption; nothing is re-encrypted.", "lesson 07"),
-    Question("You deleted the CloudFormation stack that created your key. What happened to the key?",
-             ("It was deleted at once, together with the stack", "Nothing: keys are never touched by stack deletion",
-              "It went to PendingDeletion for the template's waiting period, and its alias was deleted"),
-             "c", "CloudFormation schedules the key's deletion (PendingWindowInDays, 7 to 30 days) so the deletion can still be cancelled.", "lesson 08"),
-    Question("The waiting period is over and the key is deleted. Can AWS Support recover data encrypted under it?",
-             ("Yes, within 90 days", "No: the key and all its key material are gone, so the data cannot be decrypted",
-              "Yes, if you still have the alias"),
-             "b", "Deletion is irreversible; that is why KMS insists on a waiting period.", "lesson 08"),
-    Question("With SSE-KMS, where is an S3 object encrypted?",
-             ("On your machine, before upload", "In S3, with a data key that S3 gets from KMS under your key",
-              "It is not encrypted; SSE-KMS only logs access"),
-             "b", "Server-side encryption happens in S3; client-side encryption (lesson 06) happens before upload.", "lessons 05 and 06"),
-    Question("What does a key cost while it is pending deletion?",
-             ("Nothing", "$1 per month, as usual", "Double, because KMS keeps a backup"),
-             "a", "The KMS pricing page: no charge for keys scheduled for deletion (see the cost card).", "lesson 10"),
+    Question("Your script decrypts `report.enc` with `aws kms decrypt --ciphertext-blob fileb://report.enc`, without "
+             "`--key-id`, and it works. A reviewer asks you to add `--key-id alias/reports` anyway. What does that change?",
+             ("Nothing: for a symmetric ciphertext KMS ignores the key id you pass",
+              "KMS then decrypts only with that key, so a ciphertext made under any other key fails instead of being decrypted",
+              "KMS can skip reading the ciphertext's metadata, so decryption gets faster"),
+             "b", "KeyId is optional for symmetric ciphertext, because KMS reads the key from metadata it adds to the "
+             "ciphertext; AWS still recommends passing it, since KMS then uses only the key you name and the call fails "
+             "if the ciphertext was made under another.", "lesson 03", (KMS_API + "API_Decrypt.html",)),
+    Question("Your key has the default key policy: only the account-root statement. Your colleague, who has "
+             "`AdministratorAccess` and is not named in the key policy, decrypts your file. How?",
+             ("The root statement lets IAM policies in the account grant access to the key, and AdministratorAccess "
+              "allows kms:Decrypt on every key",
+              "Any principal of the account may use any of its keys; a key policy only matters for other accounts",
+              "The ciphertext carries a grant for the account's administrators"),
+             "a", "A key policy gives the account no access by itself; the root statement is what lets IAM policies "
+             "allow use of the key, and AdministratorAccess allows every action on every resource. That is why AWS "
+             "advises IAM policies that name only the keys and actions a principal needs.", "lessons 03 and 09",
+             (KMS_GUIDE + "key-policy-default.html", KMS_GUIDE + "iam-policies-best-practices.html")),
+    Question("Your app encrypts with `alias/app-data` and decrypts without naming a key. You point the alias at a new "
+             "key with `UpdateAlias`. What happens to last week's ciphertexts?",
+             ("They no longer decrypt: the alias now names another key",
+              "KMS re-encrypts them under the new key in the background",
+              "They still decrypt under the old key, which each ciphertext identifies, while that key stays enabled and "
+              "you may use it"),
+             "c", "An alias is its own resource that points at one key; updating it changes which key new encryptions "
+             "use. A symmetric ciphertext records the key that made it, and KMS decrypts with that key.", "lesson 02",
+             (KMS_GUIDE + "alias-update.html", KMS_API + "API_Decrypt.html")),
+    Question("Automatic rotation has been on for two years. An auditor asks whether you must re-encrypt the data from "
+             "before the last rotation to keep it readable. What do you answer?",
+             ("Yes: KMS discards the previous key material one rotation later",
+              "No: KMS keeps every earlier key material and decrypts each ciphertext with the one that made it",
+              "No, because each rotation re-encrypted the existing data under the new material"),
+             "b", "Rotation changes only the material used for new encryptions; KMS keeps all earlier material and picks "
+             "the right one when it decrypts. Rotation re-encrypts no data.", "lesson 07", (KMS_GUIDE + "rotate-keys.html",)),
+    Question("You deleted the CloudFormation stack that created your key (PendingWindowInDays: 7). The next day a "
+             "colleague needs a file encrypted under it. What do you do?",
+             ("Nothing: a key pending deletion still decrypts until its waiting period ends",
+              "Cancel the key's deletion, which leaves it Disabled, enable it, then decrypt",
+              "Nothing can be done: CloudFormation deletes a key the moment its stack is deleted"),
+             "b", "Deleting the stack schedules the key's deletion after PendingWindowInDays. While it waits the key cannot "
+             "be used in any cryptographic operation; cancelling the deletion leaves it Disabled until you enable it.",
+             "lesson 08", (KMS_API + "API_ScheduleKeyDeletion.html", KMS_GUIDE + "deleting-keys-cancelling-key-deletion.html",
+                           "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kms-key.html")),
+    Question("You must encrypt a 5 MB file with your KMS key. How?",
+             ("Call Encrypt on 4 KB chunks of the file, one request per chunk",
+              "Get a data key from GenerateDataKey, encrypt the file locally with it, store the encrypted data key with "
+              "the file, and throw the plaintext data key away",
+              "Call Encrypt once with fileb://: it accepts files of any size that way"),
+             "b", "Encrypt takes at most 4,096 bytes of plaintext; for more, envelope encryption uses a data key, which "
+             "GenerateDataKey returns both in plaintext and encrypted under your key.", "lesson 04",
+             (KMS_API + "API_Encrypt.html", KMS_API + "API_GenerateDataKey.html")),
+    Question("A bucket uses SSE-KMS with your customer managed key. A colleague has s3:GetObject on the bucket but no "
+             "permission to use the key. They download an object. What happens?",
+             ("They get the plaintext: S3 decrypts for anyone it lets read the object",
+              "They get the ciphertext, to decrypt with KMS themselves",
+              "The download is refused: S3 asks KMS to decrypt the object's data key for them, and KMS denies it"),
+             "c", "With SSE-KMS, S3 encrypts and decrypts on the server, calling KMS for the requester: downloading an "
+             "object needs kms:Decrypt on its key, uploading one needs kms:GenerateDataKey.", "lessons 05 and 06",
+             ("https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html",)),
+    Question("You gave the outsider a grant for Encrypt with the constraint `EncryptionContextSubset` "
+             '`{"project": "lab09"}`. They call Encrypt with the context `{"project": "lab09", "team": "blue"}`. '
+             "What does KMS do?",
+             ("Allows it: the request's context must include the grant's pairs, and may have more",
+              "Refuses it: under a grant constraint the context must match exactly",
+              "Refuses it: grant constraints apply only to Decrypt"),
+             "a", "EncryptionContextSubset requires the request's encryption context to include the constraint's pairs, "
+             "though it can include more; EncryptionContextEquals is the one that requires an exact match.", "lesson 09",
+             (KMS_API + "API_GrantConstraints.html",)),
 )
 
 LETTERS = ("a", "b", "c")
@@ -63,8 +105,9 @@ def show() -> str:
     parts = []
     for number, q in enumerate(QUESTIONS, start=1):
         choices = "\n".join(f"- **{letter})** {text}" for letter, text in zip(LETTERS, q.choices, strict=False))
+        sources = ", ".join(f"[{url.rsplit('/', 1)[-1].removesuffix('.html')}]({url})" for url in q.source)
         parts.append(f"**{number}. {q.text}**\n\n{choices}\n\n<details><summary>Answer</summary>\n\n"
-                     f"**{q.answer})** {q.why} ({q.lesson})\n</details>")
+                     f"**{q.answer})** {q.why} ({q.lesson}; AWS: {sources})\n</details>")
     return "\n\n".join(parts)
 
 

@@ -6,6 +6,7 @@ from typing import Any
 from .. import quiz, stacks
 from ..cleanup import course_aliases, course_buckets, course_keys, course_stacks
 from ..course import Course
+from .notebook import NOT_SET, answer, require
 from .result import CheckResult
 
 _NOT_EMPTY = ("not empty", "BucketNotEmpty")
@@ -34,7 +35,7 @@ def check_teardown(course: Course, result: CheckResult) -> CheckResult:
             hint = (f"stack {name} is DELETE_FAILED because a bucket in it still holds objects ({reason}); empty the "
                     "bucket first, then delete the stack again (cleanup.teardown empties buckets before deleting stacks).")
         else:
-            hint = f"stack {name} is still there ({state}{': ' + reason if reason else ''}); delete it (cleanup.teardown does)."
+            hint = f"stack {name} is still there ({state}{': ' + reason if reason else ''}); delete it (cleanup.teardown does, in Exercise 2)."
         result.add(f"stack {name} is deleted", False, hint)
     if not live:
         result.add("none of your stacks is left", True)
@@ -47,7 +48,7 @@ def check_teardown(course: Course, result: CheckResult) -> CheckResult:
                     "deleted before its bucket was emptied cannot delete the bucket (on AWS the stack ends DELETE_FAILED; "
                     "the emulator deletes the stack and leaves the bucket). Empty the bucket, then delete it.")
         else:
-            hint = f"bucket {bucket} still exists ({count} object(s)); empty it and delete it (cleanup.teardown does)."
+            hint = f"bucket {bucket} still exists ({count} object(s)); empty it and delete it (cleanup.teardown does, in Exercise 2)."
         result.add(f"bucket {bucket} is deleted", False, hint)
     if not buckets:
         result.add("none of your buckets is left", True)
@@ -55,7 +56,7 @@ def check_teardown(course: Course, result: CheckResult) -> CheckResult:
     usable = [k for k in keys if k["KeyState"] != "PendingDeletion"]
     for key in usable:
         result.add(f"key {key['KeyId']} is pending deletion", False,
-                   f"key {key['KeyId']} is {key['KeyState']}; schedule its deletion with PendingWindowInDays=7 (cleanup.teardown does).")
+                   f"key {key['KeyId']} is {key['KeyState']}; schedule its deletion with PendingWindowInDays=7 (cleanup.teardown does, in Exercise 2).")
     if not usable:
         result.add(f"all {len(keys)} of your keys are pending deletion", True)
     aliases = course_aliases(course, {k["KeyId"] for k in keys})
@@ -64,9 +65,14 @@ def check_teardown(course: Course, result: CheckResult) -> CheckResult:
     return result
 
 
-def check(course: Course, answers: Any) -> CheckResult:
-    """Every quiz answer right, and nothing of the learner's left but keys waiting out their deletion."""
+def check(course: Course, answers: Any = NOT_SET) -> CheckResult:
+    """Every quiz answer right, and nothing of the learner's left but keys waiting out their deletion.
+
+    The lab's check cell, `lab10.check(course)`, reads `answers` from the notebook.
+    """
     result = CheckResult("Lab 10")
-    quiz.mark(result, answers)
+    answers = answer(answers, "answers")
+    if require(result, answers, "answers", "do Exercise 1", "the quiz is answered"):
+        quiz.mark(result, answers)
     check_teardown(course, result)
     return result.finish()
