@@ -61,11 +61,12 @@ class CheckResult:
     __repr__ = __str__
 
     def _repr_html_(self) -> str:
+        """The list as HTML; each mark has its word (PASS/FAIL) beside it, for screens and readers without emoji."""
         rows = []
         for item in self.items:
-            mark = "✅" if item.passed else "❌"
+            mark, word = ("✅", "PASS") if item.passed else ("❌", "FAIL")
             hint = f"<br><em>Hint:</em> {html.escape(item.hint)}" if not item.passed and item.hint else ""
-            rows.append(f"<li>{mark} {html.escape(item.name)}{hint}</li>")
+            rows.append(f"<li><span aria-hidden='true'>{mark}</span> <b>{word}</b> {html.escape(item.name)}{hint}</li>")
         return f"<ul style='list-style:none;padding-left:0'>{''.join(rows)}</ul><p><b>{html.escape(self.summary())}</b></p>"
 
     def finish(self) -> CheckResult:
