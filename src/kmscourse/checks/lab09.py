@@ -67,7 +67,7 @@ def check_policy(result: CheckResult, course: Course, policy: str, colleague: st
                f"no statement naming you ({you}) allows {', '.join(missing)}; without a root statement only the key "
                "policy lets you manage the key, so give yourself a statement that allows them (Exercise 1).")
     root = policy_table.root_statement(policy, course.account_id)
-    result.add("the key policy has no account-root statement, as the lab asks", root is None,
+    result.add("the key policy has no account-root statement", root is None,
                f"statement {root.sid if root else ''} allows kms:* to the account root, so any IAM policy in the account can "
                "grant use of the key: the colleague's AdministratorAccess alone would let them do anything with it. The lab "
                "asks you to remove it; weigh what that costs (above) before you do the same on a real key.")
