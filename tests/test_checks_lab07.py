@@ -59,8 +59,8 @@ def test_other_period_in_range(course) -> None:
     kms.enable_key_rotation(KeyId=key_id, RotationPeriodInDays=90)
     kms.rotate_key_on_demand(KeyId=key_id)
     assert lab07.check(course, key_id, 90).hints() == [
-        "your period_days is 90: that meets the 180-day rule, but rotates more often than it needs to, and each "
-        "rotation adds to the key's price. Rotate as rarely as the rule allows."
+        "your period_days is 90: that meets the 180-day rule, but rotates more often than it requires, and the rule "
+        "also says no more often than that. Rotate as rarely as the rule allows."
     ]
 
 

@@ -30,7 +30,7 @@ def _period_hint(period_days: Any) -> str:
                 f"refuses it. New material at least every {LAB_PERIOD} days, as rarely as that allows, is {LAB_PERIOD}.")
     if period_days < LAB_PERIOD:
         return (f"your period_days is {period_days}: that meets the {LAB_PERIOD}-day rule, but rotates more often than it "
-                "needs to, and each rotation adds to the key's price. Rotate as rarely as the rule allows.")
+                "requires, and the rule also says no more often than that. Rotate as rarely as the rule allows.")
     return f"your period_days is {period_days}, longer than the {LAB_PERIOD} days the security team allows between rotations."
 
 
