@@ -56,9 +56,11 @@ course: $(STAMP)
 
 # Two runs: nbval needs every cell of a notebook on one worker (--dist loadfile), while the rest
 # spreads best test by test. (xdist's loadgroup would do both in one run, but pytest 9.2 ignores it.)
+# The browser suite (tests/browser: JupyterLab in Chromium) runs last, one lesson per worker (--dist loadscope).
 test: $(TEST_STAMP) lint
-	$(BIN)/pytest -n $(WORKERS) --durations=15 tests
+	$(BIN)/pytest -n $(WORKERS) --durations=15 --ignore=tests/browser tests
 	$(BIN)/pytest -n $(WORKERS) --dist loadfile notebooks
+	$(BIN)/pytest -q -n $(WORKERS) --dist loadscope --durations=5 tests/browser
 
 # ruff and mypy as configured in pyproject.toml; a finding fails `make test`.
 lint: $(TEST_STAMP)
