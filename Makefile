@@ -47,9 +47,12 @@ $(TEST_STAMP): $(STAMP)
 # Copies each lab to my-labs/ once (the learner's own, never overwritten), then opens lesson 00. The deep link
 # to it is JupyterLab's default URL, so it is also the link printed when no browser opens (--no-browser, ssh).
 LESSON_00 := /lab/tree/notebooks/00-setup-and-orientation.ipynb
+# etc/jupyter goes first on the config path: it switches off the test-only extensions (nbgrader's) that `make test`
+# installs into the same .venv, so the learner's JupyterLab shows none of their menus and buttons.
 lab: $(STAMP)
 	$(BIN)/kmscourse lab
-	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=$(LESSON_00) $(ROOT_FLAG) $(LAB_ARGS)
+	JUPYTER_CONFIG_PATH="$(CURDIR)/etc/jupyter$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+	  $(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=$(LESSON_00) $(ROOT_FLAG) $(LAB_ARGS)
 
 course: $(STAMP)
 	$(BIN)/kmscourse course
