@@ -57,16 +57,29 @@ def run_dir(worker_id: str) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def chromium() -> str:
-    """Chromium's executable path, or a skip (a failure under KMSCOURSE_BROWSER_REQUIRED=1) naming how to install it."""
-    path = chromium_path()
-    if path is None:
-        browser_missing(f"browser tests need Chromium: {INSTALL_HINT}")
+def _what_is_missing() -> str | None:
+    """Why the browser tests cannot run here (no Chromium, no Playwright), or None when they can."""
+    if chromium_path() is None:
+        return f"browser tests need Chromium: {INSTALL_HINT}"
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        browser_missing("browser tests need Playwright: pip install -c constraints.txt -e '.[test]'")
+        return "browser tests need Playwright: pip install -c constraints.txt -e '.[test]'"
+    return None
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Skip (or fail) each test that needs the browser from this one place, so the summary folds them into one line."""
+    if "chromium" in getattr(item, "fixturenames", ()):
+        missing = _what_is_missing()
+        if missing:
+            browser_missing(missing)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Chromium's executable path (tests that need it are skipped before they start when there is none)."""
+    path = chromium_path()
     assert path is not None
     return path
 
