@@ -61,7 +61,7 @@ course: $(STAMP)
 # spreads best test by test. (xdist's loadgroup would do both in one run, but pytest 9.2 ignores it.)
 # The browser suite (tests/browser: JupyterLab in Chromium) runs last, one lesson per worker (--dist loadscope).
 test: $(TEST_STAMP) lint
-	$(BIN)/pytest -n $(WORKERS) --durations=15 --ignore=tests/browser tests
+	$(BIN)/pytest -n $(WORKERS) --durations=15 --ignore=tests/browser tests emulator/tests
 	$(BIN)/pytest -n $(WORKERS) --dist loadfile notebooks
 	$(BIN)/pytest -q -n $(WORKERS) --dist loadscope --durations=5 tests/browser
 
@@ -76,9 +76,10 @@ labs: $(TEST_STAMP)
 outputs: $(STAMP)
 	$(BIN)/python -m kmscourse.outputs notebooks/*.ipynb
 
-# Regenerate src/kmscourse/data/fidelity.json ("what the emulator reproduces") from the conformance suite's results.
+# Regenerate emulator/src/kmsemu/data/fidelity.json ("what the emulator reproduces") and the table in
+# emulator/README.md from the conformance suite's results.
 fidelity: $(TEST_STAMP)
-	KMSCOURSE_FIDELITY_WRITE=1 $(BIN)/pytest tests/conformance -n $(WORKERS) -q -p no:cacheprovider
+	KMSEMU_FIDELITY_WRITE=1 $(BIN)/pytest emulator/tests/conformance -n $(WORKERS) -q -p no:cacheprovider
 
 # Regenerate the module table in docs/architecture.md and the settings table in docs/configuration.md.
 docs: $(STAMP)

@@ -93,3 +93,16 @@ def test_sandbox_cli_uses_course_files_with_cast_profiles(sts_standin, monkeypat
     assert who.returncode == 0, who.stderr
     assert '"Arn": "arn:aws:iam::123456789012:user/kmscourse-learner-colleague"' in who.stdout
     assert not (tmp_path / ".aws").exists()
+
+
+def test_advance_clock_refused_on_sandbox_backend() -> None:
+    """A Course on the sandbox backend refuses advance_clock with a CourseError, without touching the emulator clock."""
+    from kmscourse.course import Course
+    from kmsemu import clock
+
+    sandbox = Course(backend="aws", session=None, account_id="111122223333", region="us-west-2",  # type: ignore[arg-type]
+                     identity_arn="arn:aws:iam::111122223333:user/learner", learner="learner")
+    before = clock.offset()
+    with pytest.raises(kmscourse.CourseError, match="only on the embedded emulator"):
+        sandbox.advance_clock(days=8)
+    assert clock.offset() == before

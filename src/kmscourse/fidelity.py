@@ -8,7 +8,7 @@ from typing import Any
 
 def rows() -> list[dict[str, Any]]:
     """The fidelity rows: behaviour, emulator (reproduced / not reproduced), AWS doc, and for gaps what AWS does."""
-    data = json.loads(files("kmscourse").joinpath("data/fidelity.json").read_text())
+    data = json.loads((files("kmsemu") / "data" / "fidelity.json").read_text())
     return list(data["rows"])
 
 

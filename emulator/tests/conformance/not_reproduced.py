@@ -1,0 +1,100 @@
+"""Known moto gaps kmsemu does not close: rows marked "not reproduced" in the fidelity table.
+
+Each says what AWS does and where AWS documents it. Remove a row when a conformance test proves the behaviour.
+"""
+from __future__ import annotations
+
+NOT_REPRODUCED: list[dict[str, str]] = [
+    {
+        "behaviour": "Multi-Region keys encrypt and decrypt",
+        "aws": "A multi-Region key (mrk- id) and its replicas encrypt and decrypt interchangeably; moto truncates "
+               "the 40-character mrk- id in its ciphertext, so decryption fails.",
+        "aws_doc": "https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html",
+    },
+    {
+        "behaviour": "GenerateDataKeyPair returns an asymmetric data key pair",
+        "aws": "GenerateDataKeyPair and GenerateDataKeyPairWithoutPlaintext return a public key and an encrypted "
+               "private key; moto fails, and the emulator answers ValidationException instead.",
+        "aws_doc": "https://docs.aws.amazon.com/kms/latest/APIReference/API_GenerateDataKeyPair.html",
+    },
+    {
+        "behaviour": "RSA keys encrypt with RSAES-OAEP",
+        "aws": "Encrypt with an RSA key uses RSAES_OAEP_SHA_1/SHA_256, so the public key decrypts nothing and "
+               "anyone can encrypt offline with GetPublicKey; moto uses AES under the hood.",
+        "aws_doc": "https://docs.aws.amazon.com/kms/latest/developerguide/asymmetric-key-specs.html",
+    },
+    {
+        "behaviour": "RSASSA-PSS signatures verify outside KMS",
+        "aws": "RSASSA_PSS signatures use a salt as long as the digest and verify with standard libraries; "
+               "moto uses the maximum salt length.",
+        "aws_doc": "https://docs.aws.amazon.com/kms/latest/APIReference/API_Sign.html",
+    },
+    {
+        "behaviour": "Sign and Verify with MessageType DIGEST",
+        "aws": "With MessageType=DIGEST the message is taken as an already computed digest; moto hashes it again.",
+        "aws_doc": "https://docs.aws.amazon.com/kms/latest/APIReference/API_Sign.html",
+    },
+    {
+        "behaviour": "Ciphertext blob format and size",
+        "aws": "KMS ciphertext is an opaque, versioned structure; moto's blob is the key id in clear text "
+               "followed by AES-GCM output, so blob sizes and bytes differ from AWS.",
+        "aws_doc": "https://docs.aws.amazon.com/kms/latest/APIReference/API_Encrypt.html",
+    },
+    {
+        "behaviour": "S3 SSE-KMS encrypts the stored object bytes",
+        "aws": "S3 stores each SSE-KMS object encrypted under a data key from GenerateDataKey (with S3 Bucket Keys, "
+               "a bucket-level key); the emulator checks and reports the KMS key but keeps the bytes in memory unencrypted.",
+        "aws_doc": "https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html",
+    },
+    {
+        "behaviour": "Bucket policy conditions other than the SSE keys",
+        "aws": "Every global and S3 condition key (aws:SecureTransport, aws:SourceIp, s3:prefix, ...) is evaluated; "
+               "the emulator evaluates only s3:x-amz-server-side-encryption and "
+               "s3:x-amz-server-side-encryption-aws-kms-key-id, and ignores statements testing other keys.",
+        "aws_doc": "https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html",
+    },
+    {
+        "behaviour": "Key state rules beyond the course's operations",
+        "aws": "The key state table also governs tagging, aliases, grants and policy changes for keys pending "
+               "deletion; the emulator enforces it for cryptographic operations and EnableKey/DisableKey/"
+               "ScheduleKeyDeletion/CancelKeyDeletion/rotation/CreateGrant only.",
+        "aws_doc": "https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html",
+    },
+    {
+        "behaviour": "Deleting a stack whose S3 bucket is not empty",
+        "aws": "CloudFormation cannot delete a non-empty bucket: the stack ends in DELETE_FAILED and the bucket stays; "
+               "the emulator deletes the stack and leaves the bucket behind.",
+        "aws_doc": "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-bucket.html",
+    },
+    {
+        "behaviour": "RotateKeyOnDemand limit per key",
+        "aws": "On-demand rotation of a key is limited to a fixed number of times (see the quota in the AWS "
+               "docs); the emulator allows any number.",
+        "aws_doc": "https://docs.aws.amazon.com/kms/latest/APIReference/API_RotateKeyOnDemand.html",
+    },
+    {
+        "behaviour": "CloudTrail records of KMS use",
+        "aws": "Every KMS API call is logged in CloudTrail, which is how you find out whether a key is still used "
+               "before deleting it; the emulator has no CloudTrail.",
+        "aws_doc": "https://docs.aws.amazon.com/kms/latest/developerguide/logging-using-cloudtrail.html",
+    },
+    {
+        "behaviour": "Authorization of IAM, S3 and STS calls themselves",
+        "aws": "IAM policies decide every API call; the emulator checks the identity and signature of all calls but "
+               "decides permissions only for KMS (and AssumeRole, and S3's use of KMS), so an outsider can still "
+               "call IAM or S3.",
+        "aws_doc": "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html",
+    },
+    {
+        "behaviour": "IAM policy variables, permissions boundaries and SCPs",
+        "aws": "Policies may use variables such as ${aws:username}, and permissions boundaries and Organizations "
+               "SCPs also limit what a principal may do; the emulator evaluates none of these.",
+        "aws_doc": "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html",
+    },
+    {
+        "behaviour": "Eventual consistency of IAM and grants",
+        "aws": "IAM changes and new grants can take a few seconds to take effect (use a grant token meanwhile); "
+               "the emulator applies every change at once.",
+        "aws_doc": "https://docs.aws.amazon.com/kms/latest/developerguide/grant-tokens.html",
+    },
+]
