@@ -16,9 +16,9 @@ from typing import Any
 from kmsemu.cloudformation.as_caller import ResourceRefused
 from kmsemu.patches import replace
 
-_FAILED_ATTR = "_kmscourse_failed"
-_CREATED_ATTR = "_kmscourse_created"
-_STACK_ATTR = "_kmscourse_stack"
+_FAILED_ATTR = "_kmsemu_failed"
+_CREATED_ATTR = "_kmsemu_created"
+_STACK_ATTR = "_kmsemu_stack"
 
 
 class ResourceFailed(Exception):

@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-_ATTRIBUTE = "_kmscourse"
+_ATTRIBUTE = "_kmsemu"
 
 
 @dataclass
