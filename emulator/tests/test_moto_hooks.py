@@ -258,7 +258,11 @@ def test_stack_event_internals() -> None:
         "self", "parsed_resource", "resource_json"]
     getitem = inspect.getsource(parsing.ResourceMap.__getitem__)
     assert "parse_and_create_resource(" in getitem and "self._parsed_resources[resource_logical_id]" in getitem
-    assert "parse_and_update_resource(" in inspect.getsource(original(parsing.ResourceMap, "update"))
+    update = original(parsing.ResourceMap, "update")
+    assert "parse_and_update_resource(" in inspect.getsource(update)
+    # _forget_removed wraps update(template, parameters) and compares _resource_json_map before and after it.
+    assert list(inspect.signature(update).parameters) == ["self", "template", "parameters"]
+    assert 'self._resource_json_map = template["Resources"]' in inspect.getsource(update)
     assert "self.resource_map.create(" in inspect.getsource(original(models.Stack, "create_resources"))
     assert "self.resource_map.update(" in inspect.getsource(original(models.Stack, "update"))
     assert list(inspect.signature(models.Event).parameters)[:6] == [
