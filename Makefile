@@ -80,8 +80,9 @@ outputs: $(STAMP)
 # emulator/README.md from the conformance suite's results.
 fidelity: $(TEST_STAMP)
 	KMSEMU_FIDELITY_WRITE=1 $(BIN)/pytest emulator/tests/conformance -n $(WORKERS) -q -p no:cacheprovider
+	$(BIN)/python -m kmscourse.devdocs
 
-# Regenerate the module table in docs/architecture.md and the settings table in docs/configuration.md.
+# Regenerate the module table in docs/architecture.md, the settings table in docs/configuration.md, and docs/fidelity.md.
 docs: $(STAMP)
 	$(BIN)/python -m kmscourse.devdocs
 

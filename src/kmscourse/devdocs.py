@@ -1,10 +1,13 @@
-"""Generated parts of docs/: the module table (from module docstrings) and the settings table (`make docs`)."""
+"""Generated parts of docs/: the module table (from module docstrings) and the settings table (`make docs`).
+
+Also the whole of docs/fidelity.md, the fidelity appendix, from kmsemu's fidelity table.
+"""
 from __future__ import annotations
 
 import ast
 from pathlib import Path
 
-from . import settings
+from . import fidelity, settings
 
 PACKAGE = Path(__file__).resolve().parent
 ROOT = PACKAGE.parents[1]
@@ -35,14 +38,15 @@ def expected(root: Path) -> dict[Path, str]:
     """Each generated doc file and the text it should have."""
     arch = root / "docs" / "architecture.md"
     config = root / "docs" / "configuration.md"
-    return {arch: _splice(arch.read_text(), module_table()), config: _splice(config.read_text(), settings.markdown_table())}
+    return {arch: _splice(arch.read_text(), module_table()), config: _splice(config.read_text(), settings.markdown_table()),
+            root / "docs" / "fidelity.md": fidelity.appendix_markdown()}
 
 
 def write(root: Path) -> list[Path]:
-    """Regenerate the generated sections; return the files that changed."""
+    """Regenerate the generated sections and files; return the files that changed."""
     changed = []
     for path, text in expected(root).items():
-        if path.read_text() != text:
+        if not path.exists() or path.read_text() != text:
             path.write_text(text)
             changed.append(path)
     return changed
