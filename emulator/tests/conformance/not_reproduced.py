@@ -18,23 +18,6 @@ NOT_REPRODUCED: list[dict[str, str]] = [
         "aws_doc": "https://docs.aws.amazon.com/kms/latest/APIReference/API_GenerateDataKeyPair.html",
     },
     {
-        "behaviour": "RSA keys encrypt with RSAES-OAEP",
-        "aws": "Encrypt with an RSA key uses RSAES_OAEP_SHA_1/SHA_256, so the public key decrypts nothing and "
-               "anyone can encrypt offline with GetPublicKey; moto uses AES under the hood.",
-        "aws_doc": "https://docs.aws.amazon.com/kms/latest/developerguide/asymmetric-key-specs.html",
-    },
-    {
-        "behaviour": "RSASSA-PSS signatures verify outside KMS",
-        "aws": "RSASSA_PSS signatures use a salt as long as the digest and verify with standard libraries; "
-               "moto uses the maximum salt length.",
-        "aws_doc": "https://docs.aws.amazon.com/kms/latest/APIReference/API_Sign.html",
-    },
-    {
-        "behaviour": "Sign and Verify with MessageType DIGEST",
-        "aws": "With MessageType=DIGEST the message is taken as an already computed digest; moto hashes it again.",
-        "aws_doc": "https://docs.aws.amazon.com/kms/latest/APIReference/API_Sign.html",
-    },
-    {
         "behaviour": "Ciphertext blob format and size",
         "aws": "KMS ciphertext is an opaque, versioned structure; moto's blob is the key id in clear text "
                "followed by AES-GCM output, so blob sizes and bytes differ from AWS.",
@@ -96,5 +79,11 @@ NOT_REPRODUCED: list[dict[str, str]] = [
         "aws": "IAM changes and new grants can take a few seconds to take effect (use a grant token meanwhile); "
                "the emulator applies every change at once.",
         "aws_doc": "https://docs.aws.amazon.com/kms/latest/developerguide/grant-tokens.html",
+    },
+    {
+        "behaviour": "SM2 keys (China Regions)",
+        "aws": "In the China Regions, SM2 keys encrypt (SM2PKE), sign (SM2DSA) and derive shared secrets; the emulator "
+               "refuses KeySpec and KeyPairSpec SM2 with ValidationException in every Region.",
+        "aws_doc": "https://docs.aws.amazon.com/kms/latest/developerguide/asymmetric-key-specs.html",
     },
 ]

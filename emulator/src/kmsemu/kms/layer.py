@@ -13,7 +13,7 @@ from typing import Any
 
 from kmsemu.errors import AwsError
 from kmsemu.http import Request, Response, StartResponse, WSGIApp, call
-from kmsemu.kms import deletion, rotation
+from kmsemu.kms import answers, deletion, key_specs, rotation, rsa_encryption
 from kmsemu.kms.ciphertext import ciphertext_key, incorrect_key, invalid_signature
 from kmsemu.kms.identifiers import ANY_IDENTIFIER, is_alias, kms_backend, not_found_message, resolve
 from kmsemu.kms.state import refusal, usage_refusal
@@ -30,6 +30,12 @@ _ARN_IN_RESPONSE = frozenset({
     "GenerateMac", "VerifyMac", "ScheduleKeyDeletion", "CancelKeyDeletion", "GetPublicKey",
 })
 
+
+# Algorithm parameters of symmetric encryption calls moto ignores, checked against the key they name.
+_SYMMETRIC_ALGORITHM = {
+    "Encrypt": ("EncryptionAlgorithm",), "Decrypt": ("EncryptionAlgorithm",),
+    "ReEncrypt": ("SourceEncryptionAlgorithm", "DestinationEncryptionAlgorithm"),
+}
 
 _sweep_lock = threading.Lock()
 
@@ -72,20 +78,12 @@ def _handle(app: WSGIApp, request: Request, op: str) -> Response:
     params = {name: value for name, value in params.items() if name in members and value is not None}
     key = None
     if op == "CreateKey":
-        params.setdefault("KeyUsage", "ENCRYPT_DECRYPT")  # AWS's default, which DescribeKey then reports
+        key_specs.check_create(params)  # fills in AWS's default KeyUsage, which DescribeKey then reports
     param = _KEY_PARAM.get(op, "KeyId")
     check_alias_name(op, params)
+    source = None
     if op in ("Decrypt", "ReEncrypt"):
-        source = ciphertext_key(backend, params.get("CiphertextBlob"))
-        named = params.get("KeyId" if op == "Decrypt" else "SourceKeyId")
-        if named is not None:
-            wanted = resolve(backend, named)
-            if wanted is None:
-                raise AwsError("NotFoundException", not_found_message(backend, named))
-            if wanted.id != source.id:
-                raise incorrect_key()
-            if op == "Decrypt":
-                params.pop("KeyId")  # moto re-checks it and answers AccessDeniedException
+        source = _source_key(backend, op, params)
         _refuse_if_state_forbids(source, op)
         key = source
     if op != "Decrypt" and param in members and params.get(param) is not None:
@@ -105,11 +103,38 @@ def _handle(app: WSGIApp, request: Request, op: str) -> Response:
     if op == "RotateKeyOnDemand" and key is not None:
         rotation.rotate(key, "ON_DEMAND")
         return _json_ok({"KeyId": key.id})
+    if op == "ReEncrypt" and key is not None and source is not None and (
+            rsa_encryption.is_rsa_encryption_key(source) or rsa_encryption.is_rsa_encryption_key(key)):
+        return _json_ok(rsa_encryption.re_encrypt(backend, source, key, params))
+    if op in _SYMMETRIC_ALGORITHM and key is not None:
+        for name in _SYMMETRIC_ALGORITHM[op]:
+            key_specs.check_algorithm(source if name.startswith("Source") else key, params.get(name))
+    answered = answers.answer(op, backend, key, params)
+    if answered is not None:
+        return _json_ok(answered)
     request.replace_body(json.dumps(params).encode())
     response = call(app, request.environ)
     if response.status_code != 200:
         return response
     return _correct(op, params, key, response)
+
+
+def _source_key(backend: Any, op: str, params: dict[str, Any]) -> Any:
+    """The key a Decrypt or ReEncrypt ciphertext is under: named by KeyId for asymmetric keys, else by the blob."""
+    named = params.get("KeyId" if op == "Decrypt" else "SourceKeyId")
+    wanted = None
+    if named is not None:
+        wanted = resolve(backend, named)
+        if wanted is None:
+            raise AwsError("NotFoundException", not_found_message(backend, named))
+        if key_specs.is_asymmetric(wanted.key_spec):
+            return wanted  # an asymmetric ciphertext does not name its key
+    source = ciphertext_key(backend, params.get("CiphertextBlob"))
+    if wanted is not None and wanted.id != source.id:
+        raise incorrect_key()
+    if op == "Decrypt":
+        params.pop("KeyId", None)  # moto re-checks it and answers AccessDeniedException
+    return source
 
 
 def _refuse_if_state_forbids(key: Any, op: str) -> None:
@@ -137,6 +162,10 @@ def _correct(op: str, params: dict[str, Any], key: Any, response: Response) -> R
         raise invalid_signature()
     if op in _ARN_IN_RESPONSE and "KeyId" in body:
         body["KeyId"] = key.arn
+    if op in ("Encrypt", "Decrypt"):
+        body["EncryptionAlgorithm"] = "SYMMETRIC_DEFAULT"
+    if op == "ReEncrypt":
+        body.update(SourceEncryptionAlgorithm="SYMMETRIC_DEFAULT", DestinationEncryptionAlgorithm="SYMMETRIC_DEFAULT")
     if op == "ScheduleKeyDeletion":
         body.update(KeyState="PendingDeletion", PendingWindowInDays=params.get("PendingWindowInDays", 30))
     if op == "GetKeyRotationStatus":

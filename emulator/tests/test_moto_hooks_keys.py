@@ -1,0 +1,76 @@
+"""Every moto internal the key-type modules rely on (asymmetric, HMAC, imported material), checked so a moto
+upgrade fails here loudly. Each test names the kmsemu module that relies on the internal.
+"""
+from __future__ import annotations
+
+import inspect
+
+import pytest
+
+from kmsemu import patches as hooks
+
+ACCOUNT = "000000000043"  # an account no other test uses, so the checks cannot disturb them
+REGION = "eu-west-2"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def installed() -> None:
+    hooks.install()
+
+
+@pytest.fixture
+def backend():
+    """A fresh moto KMS backend for the checks."""
+    from moto.kms.models import kms_backends
+
+    b = kms_backends[ACCOUNT][REGION]
+    b.reset()
+    return b
+
+
+def test_create_key_checks_spec_through_one_method(backend) -> None:
+    """key_metadata.install: KmsBackend.create_key validates KeySpec only in the name-mangled __ensure_valid_key_spec."""
+    import moto.kms.models as models
+
+    from kmsemu.kms import key_metadata
+
+    assert "self.__ensure_valid_key_spec(key_spec)" in inspect.getsource(hooks.original(models.KmsBackend, "create_key"))
+    assert models.KmsBackend._KmsBackend__ensure_valid_key_spec.__module__ == key_metadata.__name__
+    key = backend.create_key(None, "SIGN_VERIFY", "ML_DSA_65", "d", None)
+    assert (key.key_spec, key.key_usage, key.origin) == ("ML_DSA_65", "SIGN_VERIFY", "AWS_KMS")
+
+
+def test_to_dict_is_key_metadata(backend) -> None:
+    """key_metadata._to_dict: Key.to_dict() returns {"KeyMetadata": {...}} with moto's algorithm members to replace."""
+    import moto.kms.models as models
+
+    original = hooks.original(models.Key, "to_dict")
+    key = backend.create_key(None, "GENERATE_VERIFY_MAC", "HMAC_256", "d", None)
+    raw = original(key)["KeyMetadata"]
+    assert {"EncryptionAlgorithms", "SigningAlgorithms", "KeySpec", "KeyUsage", "KeyState", "Origin"} <= set(raw)
+    fixed = key.to_dict()["KeyMetadata"]
+    assert fixed["MacAlgorithms"] == ["HMAC_SHA_256"] and "EncryptionAlgorithms" not in fixed
+
+
+def test_key_attributes_the_layer_reads(backend) -> None:
+    """key_pairs, hmac_keys, rsa_encryption: Key has key_spec, key_usage, origin, arn, key_material (bytes, settable)."""
+    key = backend.create_key(None, "ENCRYPT_DECRYPT", "RSA_2048", "d", None, origin="EXTERNAL")
+    assert (key.key_spec, key.key_usage, key.origin) == ("RSA_2048", "ENCRYPT_DECRYPT", "EXTERNAL")
+    assert key.arn.endswith(key.id) and isinstance(key.key_material, bytes)
+    key.key_material = b"\x01" * 32
+    assert key.key_material == b"\x01" * 32
+
+
+def test_backend_encrypt_decrypt_signatures(backend) -> None:
+    """rsa_encryption.re_encrypt: backend.encrypt(key_id, plaintext, context) -> (blob, arn); decrypt(blob, context)."""
+    from moto.core.exceptions import JsonRESTError
+    from moto.kms.exceptions import InvalidCiphertextException
+
+    key = backend.create_key(None, "ENCRYPT_DECRYPT", "SYMMETRIC_DEFAULT", "d", None)
+    blob, arn = backend.encrypt(key.id, b"p", {"a": "b"})
+    assert arn == key.arn and backend.decrypt(blob, {"a": "b"}) == (b"p", key.arn)
+    with pytest.raises(InvalidCiphertextException) as info:
+        backend.decrypt(blob, {})
+    assert isinstance(info.value, JsonRESTError) and info.value.error_type == "InvalidCiphertextException"
+    assert isinstance(info.value.message, str)
+
