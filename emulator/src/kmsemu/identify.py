@@ -38,7 +38,7 @@ def identify(request: Request) -> str:
 
 def _json_operation(request: Request, service: str) -> str:
     """`<Prefix>.<Operation>` exactly, with an operation the service has; anything else is UnknownOperationException."""
-    prefix, dot, operation = request.target.partition(".")
+    prefix, dot, operation = request.target.rpartition(".")
     if prefix != _TARGET_PREFIX[service] or not dot or operation not in operation_names(service):
         raise AwsError("UnknownOperationException", "", 400)
     return operation

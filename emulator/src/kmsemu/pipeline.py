@@ -4,7 +4,8 @@
 2. authenticate it (SigV4 header or presigned query: signature, scope, time, payload, credentials);
 3. identify its operation from its protocol (an unknown one gets the service's own error);
 4. authorise it, for every service, with the one policy engine (kmsemu.iam);
-5. the services' semantics (validation against botocore's model, then KMS and S3 behaviour), then moto.
+5. the services' semantics (validation against botocore's model, then KMS and S3 behaviour), then moto;
+6. once the answer is known (or a step refused a known caller), record the call as a CloudTrail event.
 
 moto's own `/moto-api/*` is closed unless the emulator has an admin token, and then needs it.
 """
@@ -16,6 +17,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from kmsemu.auth import authenticate, regions
+from kmsemu.cloudtrail import recorder as trail
 from kmsemu.errors import AwsError
 from kmsemu.http import Request, Response, StartResponse, call
 from kmsemu.iam import principals
@@ -29,20 +31,21 @@ Authoriser = Callable[[Request, principals.Caller], "AwsError | None"]
 
 def _authorisers() -> dict[str, Authoriser]:
     """Each served service's authorisation step, by signing name."""
-    from kmsemu.iam.authorize import authorize_cloudformation, authorize_iam, authorize_sts
+    from kmsemu.iam.authorize import authorize_cloudformation, authorize_cloudtrail, authorize_iam, authorize_sts
     from kmsemu.kms.gate import authorize_request as authorize_kms
     from kmsemu.s3.authorize import authorize_s3
 
     return {"kms": authorize_kms, "iam": authorize_iam, "sts": authorize_sts, "s3": authorize_s3,
-            "cloudformation": authorize_cloudformation}
+            "cloudformation": authorize_cloudformation, "cloudtrail": authorize_cloudtrail}
 
 
 def _middleware() -> list[Middleware]:
     """Step 5: the services' semantics, outermost first."""
+    from kmsemu.cloudtrail.api import cloudtrail_api
     from kmsemu.kms.layer import kms_semantics
     from kmsemu.s3.sse import s3_sse_kms
 
-    return [kms_semantics, s3_sse_kms]
+    return [kms_semantics, s3_sse_kms, cloudtrail_api]
 
 
 class Pipeline:
@@ -58,6 +61,7 @@ class Pipeline:
         if environ.get("PATH_INFO", "").startswith("/moto-api"):
             return self._admin(environ, start_response)
         protocol = regions.protocol_guess(environ)
+        request: Request | None = None
         try:
             request = Request.read(environ)
             caller = authenticate.authenticate(request, self.served)
@@ -69,19 +73,22 @@ class Pipeline:
             if refusal is not None:
                 raise refusal
         except AwsError as error:
-            return error.send(start_response, protocol)
+            return _refuse(error, request, start_response, protocol)
         except Exception:  # a request shape no step expected: a 400, never a traceback
             log.debug("kmsemu could not read a request", exc_info=True)
             return AwsError("BadRequest", "The emulator could not read this request.", 400).send(start_response, protocol)
-        with principals.serving(caller):  # work one service does for another is done as this caller
+        sent = request.body  # as the caller sent it: step 5 may hand moto a normalised body
+        with principals.serving(caller), trail.collecting(request):  # work one service does for another is done as this caller
+            _before(request)
             try:
                 response = call(self.inner, environ)
             except Exception:  # moto raised past its own error handling
                 log.debug("moto failed on %s %s", request.service, request.operation, exc_info=True)
                 response = Response("500 Internal Server Error", [], b"")
-        if response.status_code >= 500:
-            log.debug("moto failed on %s %s: %s", request.service, request.operation, response.body[:500])
-            return _moto_failed(request).send(start_response, protocol)
+            if response.status_code >= 500:
+                log.debug("moto failed on %s %s: %s", request.service, request.operation, response.body[:500])
+                response = Response(*_moto_failed(request).render(protocol))
+            _record(request, sent, response)
         return response.send(start_response)
 
     def _admin(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -92,6 +99,34 @@ class Pipeline:
         text = ("moto's /moto-api is closed: start the emulator with an admin token (kmsemu serve --admin-token) "
                 "and send it as 'Authorization: Bearer <token>'.")
         return AwsError("AccessDenied", text, 403).send(start_response, "json")
+
+
+def _refuse(error: AwsError, request: Request | None, start_response: StartResponse, protocol: str) -> Iterable[bytes]:
+    """Answer a refusal from steps 2-4, recorded as an event once the caller and operation are known."""
+    try:
+        headers = trail.refused(request, request.body if request is not None else b"", error)
+    except Exception:  # recording must never change the answer
+        log.debug("kmsemu could not record a refused call", exc_info=True)
+        headers = []
+    status, rendered, body = error.render(protocol)
+    start_response(status, [*rendered, *headers])
+    return [body]
+
+
+def _before(request: Request) -> None:
+    """Deliver the CloudTrail log files due in an S3 bucket before a request reads it (never failing the call)."""
+    try:
+        trail.before(request)
+    except Exception:
+        log.debug("kmsemu could not deliver CloudTrail log files", exc_info=True)
+
+
+def _record(request: Request, sent: bytes, response: Response) -> None:
+    """Record the call as a CloudTrail event (never failing the call)."""
+    try:
+        trail.served(request, sent, response)
+    except Exception:
+        log.debug("kmsemu could not record %s %s", request.service, request.operation, exc_info=True)
 
 
 FALLBACK_HEADER = "x-kmsemu-fallback"
@@ -128,5 +163,5 @@ def build(moto: WSGIApp, middleware: list[Middleware] | None = None, admin_token
     return Pipeline(moto, inner, admin_token)
 
 
-MIDDLEWARE_NAMES = ("kms_semantics", "s3_sse_kms")
+MIDDLEWARE_NAMES = ("kms_semantics", "s3_sse_kms", "cloudtrail_api")
 """Step 5's middleware, outermost first (benchmarks select from these)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-JSON_TARGETS = {"TrentService": "kms"}
+JSON_TARGETS = {"TrentService": "kms", "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101": "cloudtrail"}
 """X-Amz-Target prefixes of the JSON-protocol services the emulator serves, and their signing names."""
 
 QUERY_SERVICES = frozenset({"iam", "sts", "cloudformation"})
@@ -26,8 +26,8 @@ def protocol_guess(environ: dict[str, Any]) -> str:
 
 
 def service_of_target(target: str) -> str | None:
-    """The service an X-Amz-Target header addresses (by its prefix up to the first dot), or None."""
-    return JSON_TARGETS.get(target.split(".", 1)[0]) if target else None
+    """The service an X-Amz-Target header addresses (by its prefix, up to the last dot), or None."""
+    return JSON_TARGETS.get(target.rpartition(".")[0]) if target else None
 
 
 @lru_cache(maxsize=1)

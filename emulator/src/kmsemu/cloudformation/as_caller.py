@@ -3,17 +3,22 @@
 On AWS, an AWS::KMS::Key or AWS::KMS::Alias reaches KMS as a CreateKey, PutKeyPolicy, CreateAlias or
 UpdateAlias call made with the caller's permissions. A key policy that fails the lockout safety check, an
 alias under alias/aws/ or one that already exists, or a caller without the permission, fails the resource,
-and the stack rolls back (cfn_stack_events). moto creates such resources without any of these checks.
+and the stack rolls back (cfn_stack_events). moto creates such resources without any of these checks. Each call
+is a CloudTrail event of the caller, invoked by cloudformation.amazonaws.com.
 https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-servicerole.html
 """
 from __future__ import annotations
 
 from typing import Any
 
+from kmsemu.cloudtrail.recorder import on_behalf
 from kmsemu.errors import AwsError
 from kmsemu.iam import principals
 from kmsemu.kms import gate
 from kmsemu.kms.validation import check_alias_name, validate
+
+CLOUDFORMATION_SERVICE = "cloudformation.amazonaws.com"
+"""How CloudTrail names CloudFormation when it calls KMS for the stack's caller (invokedBy, sourceIPAddress)."""
 
 
 class ResourceRefused(Exception):
@@ -37,6 +42,8 @@ def check(operation: str, params: dict[str, Any], region: str) -> None:
     if caller is None:
         return
     refusal = gate.authorize(caller, operation, params, region)
+    on_behalf(CLOUDFORMATION_SERVICE, caller, operation, region, params,
+              (refusal.code, refusal.message) if refusal is not None else None)
     if refusal is not None:
         raise ResourceRefused(refusal.code, refusal.message)
 

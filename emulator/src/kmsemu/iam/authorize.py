@@ -1,6 +1,6 @@
-"""Authorisation of IAM, STS and CloudFormation calls: the caller's identity-based policies decide, as on AWS.
+"""Authorisation of IAM, STS, CloudFormation and CloudTrail calls: the caller's identity-based policies decide.
 
-IAM and CloudFormation have no resource-based policies for these calls, so an explicit Deny refuses, an
+IAM, CloudFormation and CloudTrail have no resource-based policies for these calls, so an explicit Deny refuses, an
 Allow permits, and no Allow refuses.
 https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
 """
@@ -70,3 +70,17 @@ def authorize_cloudformation(request: Request, caller: Caller) -> AwsError | Non
     else:
         resource = "*"
     return identity_check(caller, f"cloudformation:{request.operation}", resource, region)
+
+
+def authorize_cloudtrail(request: Request, caller: Caller) -> AwsError | None:
+    """cloudtrail:<Operation> on the trail it names, else on `*` (LookupEvents has no resource); JSON's AccessDeniedException."""
+    region = request.region or "us-east-1"
+    name = request.json().get("Name") or request.json().get("TrailName")
+    if isinstance(name, str) and name.startswith("arn:"):
+        resource = name
+    elif isinstance(name, str) and name:
+        resource = f"arn:aws:cloudtrail:{region}:{caller.account}:trail/{name}"
+    else:
+        resource = "*"
+    refusal = identity_check(caller, f"cloudtrail:{request.operation}", resource, region)
+    return AwsError("AccessDeniedException", refusal.message, 400) if refusal is not None else None
