@@ -103,6 +103,10 @@ def _handle(app: WSGIApp, request: Request, op: str) -> Response:
     if op == "RotateKeyOnDemand" and key is not None:
         rotation.rotate(key, "ON_DEMAND")
         return _json_ok({"KeyId": key.id})
+    if op == "GetKeyLastUsage" and key is not None:  # moto has no GetKeyLastUsage; kmsemu.cloudtrail tracks it
+        from kmsemu.cloudtrail.last_usage import answer
+
+        return _json_ok(answer(key))
     if op == "ReEncrypt" and key is not None and source is not None and (
             rsa_encryption.is_rsa_encryption_key(source) or rsa_encryption.is_rsa_encryption_key(key)):
         return _json_ok(rsa_encryption.re_encrypt(backend, source, key, params))
