@@ -12,12 +12,6 @@ NOT_REPRODUCED: list[dict[str, str]] = [
         "aws_doc": "https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html",
     },
     {
-        "behaviour": "GenerateDataKeyPair returns an asymmetric data key pair",
-        "aws": "GenerateDataKeyPair and GenerateDataKeyPairWithoutPlaintext return a public key and an encrypted "
-               "private key; moto fails, and the emulator answers ValidationException instead.",
-        "aws_doc": "https://docs.aws.amazon.com/kms/latest/APIReference/API_GenerateDataKeyPair.html",
-    },
-    {
         "behaviour": "Ciphertext blob format and size",
         "aws": "KMS ciphertext is an opaque, versioned structure; moto's blob is the key id in clear text "
                "followed by AES-GCM output, so blob sizes and bytes differ from AWS.",
@@ -85,5 +79,12 @@ NOT_REPRODUCED: list[dict[str, str]] = [
         "aws": "In the China Regions, SM2 keys encrypt (SM2PKE), sign (SM2DSA) and derive shared secrets; the emulator "
                "refuses KeySpec and KeyPairSpec SM2 with ValidationException in every Region.",
         "aws_doc": "https://docs.aws.amazon.com/kms/latest/developerguide/asymmetric-key-specs.html",
+    },
+    {
+        "behaviour": "Recipient (Nitro Enclaves attestation) in cryptographic requests",
+        "aws": "Decrypt, GenerateDataKey, GenerateDataKeyPair, GenerateRandom and DeriveSharedSecret with a Recipient "
+               "attestation document return the result encrypted for the enclave (CiphertextForRecipient); the "
+               "emulator has no attestation documents to check and answers ValidationException.",
+        "aws_doc": "https://docs.aws.amazon.com/kms/latest/developerguide/services-nitro-enclaves.html",
     },
 ]

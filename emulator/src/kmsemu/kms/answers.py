@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from kmsemu.kms import hmac_keys, rsa_encryption, signing
+from kmsemu.kms import data_key_pairs, hmac_keys, rsa_encryption, signing
 
 Handler = Callable[[Any, Any, dict[str, Any]], "dict[str, Any] | None"]
 
@@ -17,7 +17,11 @@ _BY_KEY: dict[str, Callable[[Any, dict[str, Any]], dict[str, Any]]] = {
     "VerifyMac": hmac_keys.verify_mac,
 }
 
-extra: dict[str, Handler] = {}
+extra: dict[str, Handler] = {
+    "GenerateDataKeyPair": data_key_pairs.generate_data_key_pair,
+    "GenerateDataKeyPairWithoutPlaintext": data_key_pairs.generate_data_key_pair_without_plaintext,
+    "DeriveSharedSecret": data_key_pairs.derive_shared_secret,
+}
 """Further operations answered here, by name: each takes (backend, key, params) and returns the response body."""
 
 

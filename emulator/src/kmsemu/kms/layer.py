@@ -13,7 +13,7 @@ from typing import Any
 
 from kmsemu.errors import AwsError
 from kmsemu.http import Request, Response, StartResponse, WSGIApp, call
-from kmsemu.kms import answers, deletion, key_specs, rotation, rsa_encryption
+from kmsemu.kms import answers, data_key_pairs, deletion, key_specs, rotation, rsa_encryption
 from kmsemu.kms.ciphertext import ciphertext_key, incorrect_key, invalid_signature
 from kmsemu.kms.identifiers import ANY_IDENTIFIER, is_alias, kms_backend, not_found_message, resolve
 from kmsemu.kms.state import refusal, usage_refusal
@@ -77,6 +77,7 @@ def _handle(app: WSGIApp, request: Request, op: str) -> Response:
     # AWS ignores unknown members and treats null as absent; moto trips over both.
     params = {name: value for name, value in params.items() if name in members and value is not None}
     key = None
+    data_key_pairs.refuse_recipient(params)
     if op == "CreateKey":
         key_specs.check_create(params)  # fills in AWS's default KeyUsage, which DescribeKey then reports
     param = _KEY_PARAM.get(op, "KeyId")
