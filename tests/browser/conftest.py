@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import lab_page
 import lab_server
 import pytest
 
@@ -107,6 +108,16 @@ def lab(context: Any, run_dir: Path) -> Iterator[lab_server.LabServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def app(context: Any, lab: lab_server.LabServer) -> Iterator[Any]:
+    """One browser tab on that JupyterLab for the whole run; tests open notebooks in it and close them again."""
+    page = lab_page.start_app(context, lab)
+    try:
+        yield page
+    finally:
+        page.close()
 
 
 @pytest.fixture(scope="session")

@@ -52,13 +52,46 @@ _SNAPSHOT_JS = """(selector) => {
 }"""
 
 
-def open_notebook(context: Any, lab: LabServer, path: str, cells: int) -> Any:
-    """A new tab on `path` in a fresh workspace, once its `cells` cells are on the page and its kernel is idle."""
+CURRENT_TAB = ".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel"
+
+
+def start_app(context: Any, lab: LabServer) -> Any:
+    """A browser tab on JupyterLab with a fresh workspace (nothing open), once its menus are there."""
     page = context.new_page()
-    page.goto(f"{lab.url}/lab/tree/{path}?reset&token={lab.token}")
-    wait_for(page, f"{path}: {cells} cells and an idle kernel", 90,
-             lambda: page.locator(CELLS).count() == cells and _progress(page)["status"] == "idle")
+    page.goto(f"{lab.url}/lab?reset&token={lab.token}")
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Kernel$")).wait_for(timeout=90_000)
     return page
+
+
+def open_notebook(page: Any, path: str, cells: int) -> None:
+    """File > Open from Path…, then wait until its `cells` cells are on the page and its kernel is connected and idle."""
+    menu(page, "File", "Open from Path…")
+    dialog = page.locator(".jp-Dialog")
+    dialog.locator("input").fill(path)
+    dialog.locator("button.jp-mod-accept").click()  # "Open"
+    name = path.rsplit("/", 1)[-1]
+    wait_for(page, f"{path}: {cells} cells and an idle kernel", 90,
+             lambda: page.locator(CURRENT_TAB).inner_text() == name and page.locator(CELLS).count() == cells
+             and _progress(page)["status"] == "idle")
+
+
+def close_notebooks(page: Any, lab: LabServer) -> None:
+    """File > Close and Shut Down Notebook… (which never saves) for each open notebook; reload JupyterLab if that fails."""
+    try:
+        for _ in range(5):
+            page.keyboard.press("Escape")  # a dialog a failed test left open
+            if not page.locator(NOTEBOOK).count():
+                return
+            panels = page.locator(".jp-NotebookPanel").count()
+            menu(page, "File", "Close and Shut Down Notebook…")
+            page.locator(".jp-Dialog", has_text="Shut down the notebook?").locator("button.jp-mod-accept").click()  # "Ok"
+            wait_for(page, "the notebook to close", 30, lambda: page.locator(".jp-NotebookPanel").count() < panels)
+        raise RuntimeError("notebooks are still open after five closes")
+    except Exception:  # leave the next test a clean JupyterLab whatever happened here
+        page.goto(f"{lab.url}/lab?reset&token={lab.token}")
+        page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Kernel$")).wait_for(timeout=90_000)
+    finally:
+        lab.shut_down_kernels()
 
 
 def wait_for(page: Any, what: str, timeout: float, condition: Any, poll_ms: int = 250) -> None:

@@ -39,7 +39,7 @@ def lab_copy(run_dir: Path) -> Iterator[str]:
     shutil.rmtree(scratch.parent, ignore_errors=True)
 
 
-def test_a_wrong_answer_gets_its_hint_and_the_right_answer_passes(context: Any, lab: LabServer, lab_copy: str,
+def test_a_wrong_answer_gets_its_hint_and_the_right_answer_passes(app: Any, lab: LabServer, lab_copy: str,
                                                                    screenshots: Path) -> None:
     """UserId for the ARN: the check names the mistake; the solution's code: every item passes."""
     cells = nbformat.read(ROOT / lab_copy, as_version=4).cells
@@ -47,8 +47,9 @@ def test_a_wrong_answer_gets_its_hint_and_the_right_answer_passes(context: Any, 
     right = _answer()
     wrong = right.replace('["Arn"]', '["UserId"]')
     assert wrong != right, "the solution no longer reads the ARN as ['Arn']; pick another wrong answer"
-    page = lab_page.open_notebook(context, lab, lab_copy, len(cells))
+    page = app
     try:
+        lab_page.open_notebook(page, lab_copy, len(cells))
         assert lab_page.type_into_cell(page, exercise, wrong) == wrong
         lab_page.menu(page, "Run", "Run All Cells")
         lab_page.wait_for(page, "the check to answer", 90, lambda: "Lab 00:" in lab_page.output_text(page, check))
@@ -67,5 +68,4 @@ def test_a_wrong_answer_gets_its_hint_and_the_right_answer_passes(context: Any, 
         assert re.search(r"Lab 00: (\d+) of \1 passed, all checks passed\.", passed), passed
         assert "FAIL" not in passed and "Hint" not in passed, passed
     finally:
-        page.close()
-        lab.shut_down_kernels()
+        lab_page.close_notebooks(page, lab)

@@ -34,13 +34,13 @@ class LessonChecks:
 
     @pytest.fixture(scope="class")
     @classmethod
-    def lesson(cls, context: Any, lab: LabServer, screenshots: Path) -> Iterator[RanLesson]:
+    def lesson(cls, app: Any, lab: LabServer, screenshots: Path) -> Iterator[RanLesson]:
         """Open the lesson, screenshot its top, Restart Kernel and Run All, screenshot its first diagram, read the page."""
-        path = cls.path
+        path, page = cls.path, app
         stem = Path(path).stem
         cells = nbformat.read(ROOT / path, as_version=4).cells
-        page = lab_page.open_notebook(context, lab, path, len(cells))
         try:
+            lab_page.open_notebook(page, path, len(cells))
             page.screenshot(path=screenshots / f"{stem}-top.png")
             run_error = None
             try:
@@ -54,8 +54,7 @@ class LessonChecks:
             shown = lab_page.snapshot(page)
             (screenshots / f"{stem}.json").write_text(json.dumps(shown, indent=1, ensure_ascii=False))  # what was read
         finally:
-            page.close()
-            lab.shut_down_kernels()
+            lab_page.close_notebooks(page, lab)
         assert len(shown) == len(cells), f"{path}: the page shows {len(shown)} cells, the file has {len(cells)}"
         yield RanLesson(path, cells, shown, run_error)
 
@@ -99,21 +98,21 @@ for _path in LESSONS:  # Test_00_setup_and_orientation, ...: one class per lesso
     ("notebooks/03-encrypt-decrypt-cli.ipynb", "notebooks/02-aliases.ipynb"),
     ("notebooks/10-wrap-up.ipynb", "notebooks/00-setup-and-orientation.ipynb"),
 ])
-def test_clicking_a_lesson_link_opens_that_lesson_in_jupyterlab(context: Any, lab: LabServer, start: str, target: str) -> None:
+def test_clicking_a_lesson_link_opens_that_lesson_in_jupyterlab(context: Any, app: Any, lab: LabServer, start: str,
+                                                                target: str) -> None:
     """A link from one lesson to another opens the other as a notebook in JupyterLab, not as a file download."""
-    cells = len(nbformat.read(ROOT / start, as_version=4).cells)
-    page = lab_page.open_notebook(context, lab, start, cells)
+    page = app
     try:
+        lab_page.open_notebook(page, start, len(nbformat.read(ROOT / start, as_version=4).cells))
         link = page.locator(f"{lab_page.NOTEBOOK} .jp-RenderedMarkdown a[href*='/files/{target}']").first
         tabs_before = len(context.pages)
         link.click()
         name = Path(target).name
-        tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel")
+        tab = page.locator(lab_page.CURRENT_TAB)
         wanted = len(nbformat.read(ROOT / target, as_version=4).cells)
         lab_page.wait_for(page, f"{name} to open as the current notebook", 30,
                           lambda: tab.inner_text() == name and page.locator(lab_page.CELLS).count() == wanted)
         assert len(context.pages) == tabs_before, "the link opened a browser tab instead of the notebook in JupyterLab"
         assert re.search(r"\d\d · ", page.locator(lab_page.CELLS).first.inner_text())  # the lesson's title, rendered
     finally:
-        page.close()
-        lab.shut_down_kernels()
+        lab_page.close_notebooks(page, lab)

@@ -40,17 +40,16 @@ def _cells_named(problems: list[str]) -> list[int]:
     return [int(p.split(" ")[1].rstrip(":")) for p in problems if p.startswith("cell ")]
 
 
-def test_each_rule_flags_its_bug_and_nothing_else(context: Any, lab: LabServer, run_dir: Path) -> None:
+def test_each_rule_flags_its_bug_and_nothing_else(app: Any, lab: LabServer, run_dir: Path) -> None:
     """$ pairs, an unescaped |, a tall or broken diagram, a dead link, a bare emoji mark, an error: each found once."""
     path = _notebook(run_dir / "self-test")
     cells = nbformat.read(ROOT / path, as_version=4).cells
-    page = lab_page.open_notebook(context, lab, path, len(cells))
     try:
-        lab_page.restart_and_run_all(page)
-        shown = lab_page.snapshot(page)
+        lab_page.open_notebook(app, path, len(cells))
+        lab_page.restart_and_run_all(app)
+        shown = lab_page.snapshot(app)
     finally:
-        page.close()
-        lab.shut_down_kernels()
+        lab_page.close_notebooks(app, lab)
     assert _cells_named(page_rules.run_problems(cells, shown)) == [10, 11]
     assert _cells_named(page_rules.math_problems(cells, shown)) == [1]
     assert _cells_named(page_rules.table_problems(cells, shown)) == [3]
