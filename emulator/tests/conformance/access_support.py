@@ -70,6 +70,13 @@ def denial(principal: str, action: str, key_arn: str, why: str) -> str:
     return f"User: {principal} is not authorized to perform: {action} on resource: {key_arn} {why}"
 
 
+def ciphertext_denial(principal: str, action: str, why: str) -> str:
+    """AccessDeniedException's message for a Decrypt that named no key: the key ARN is not revealed.
+
+    https://docs.aws.amazon.com/singlesignon/latest/userguide/cmk-related-errors.html"""
+    return f"User: {principal} is not authorized to perform: {action} on the resource associated with this ciphertext {why}"
+
+
 @pytest.fixture
 def colleague(course: Backend) -> Member:
     """An IAM user of the account with AdministratorAccess."""

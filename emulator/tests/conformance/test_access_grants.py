@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from access_support import denial, eventually, me, outsider, refused  # noqa: F401  (fixtures)
+from access_support import ciphertext_denial, denial, eventually, me, outsider, refused  # noqa: F401  (fixtures)
 
 
 def _grant(course, key_id: str, grantee: str, operations: list[str], **extra) -> dict:
@@ -24,7 +24,7 @@ def test_grant_allows_until_revoked(course, made, outsider) -> None:
     assert [(g["GrantId"], g["GranteePrincipal"], g["Operations"]) for g in listed] == [(grant["GrantId"], outsider.arn, ["Decrypt"])]
     course.client("kms").revoke_grant(KeyId=key["KeyId"], GrantId=grant["GrantId"])
     message = eventually(course, lambda: refused(lambda: kms.decrypt(CiphertextBlob=blob), "AccessDeniedException"))
-    assert message == denial(outsider.arn, "kms:Decrypt", key["Arn"], "because no identity-based policy allows the kms:Decrypt action")
+    assert message == ciphertext_denial(outsider.arn, "kms:Decrypt", "because no identity-based policy allows the kms:Decrypt action")
 
 
 @pytest.mark.behaviour("A grant allows only the operations it lists")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from access_support import admin, colleague, denial, eventually, key_policy, me, outsider, refused, root, statement  # noqa: F401
+from access_support import admin, ciphertext_denial, colleague, eventually, key_policy, me, outsider, refused, root, statement  # noqa: F401
 
 NO_RESOURCE_POLICY = "because no resource-based policy allows the {} action"
 NO_IDENTITY_POLICY = "because no identity-based policy allows the {} action"
@@ -33,14 +33,16 @@ def test_root_statement_lets_an_admin_colleague_decrypt(course, made, colleague)
     assert answer["Plaintext"] == b"secret" and answer["KeyId"] == key["Arn"]
 
 
-@pytest.mark.behaviour("Without any permission, AccessDeniedException names the principal, action and key")
+@pytest.mark.behaviour("Without any permission, AccessDeniedException names the principal, the action and why")
 def test_no_permission_is_denied_with_the_aws_message(course, made, outsider) -> None:
     """A principal that no policy allows gets AccessDeniedException whose message names the principal, the action and
-    the key ARN, and why. https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html"""
+    why; a Decrypt that named no key says "on the resource associated with this ciphertext" instead of the key ARN.
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html and
+    https://docs.aws.amazon.com/singlesignon/latest/userguide/cmk-related-errors.html"""
     key = made.key()
     blob = course.client("kms").encrypt(KeyId=key["KeyId"], Plaintext=b"secret")["CiphertextBlob"]
     message = eventually(course, lambda: refused(lambda: outsider.client("kms").decrypt(CiphertextBlob=blob), "AccessDeniedException"))
-    assert message == denial(outsider.arn, "kms:Decrypt", key["Arn"], NO_IDENTITY_POLICY.format("kms:Decrypt"))
+    assert message == ciphertext_denial(outsider.arn, "kms:Decrypt", NO_IDENTITY_POLICY.format("kms:Decrypt"))
 
 
 @pytest.mark.behaviour("Without the root statement, IAM policies grant nothing")
@@ -50,7 +52,7 @@ def test_without_root_statement_an_iam_admin_is_refused(course, made, colleague)
     key = made.key(Policy=key_policy(admin(course)))
     blob = course.client("kms").encrypt(KeyId=key["KeyId"], Plaintext=b"secret")["CiphertextBlob"]
     message = eventually(course, lambda: refused(lambda: colleague.client("kms").decrypt(CiphertextBlob=blob), "AccessDeniedException"))
-    assert message == denial(colleague.arn, "kms:Decrypt", key["Arn"], NO_RESOURCE_POLICY.format("kms:Decrypt"))
+    assert message == ciphertext_denial(colleague.arn, "kms:Decrypt", NO_RESOURCE_POLICY.format("kms:Decrypt"))
 
 
 @pytest.mark.behaviour("A key policy Allow for a principal is enough on its own")
@@ -71,7 +73,7 @@ def test_explicit_deny_beats_administrator_access(course, made, colleague) -> No
     key = made.key(Policy=key_policy(root(course), admin(course), deny))
     blob = course.client("kms").encrypt(KeyId=key["KeyId"], Plaintext=b"secret")["CiphertextBlob"]
     message = eventually(course, lambda: refused(lambda: colleague.client("kms").decrypt(CiphertextBlob=blob), "AccessDeniedException"))
-    assert message == denial(colleague.arn, "kms:Decrypt", key["Arn"], "with an explicit deny in a resource-based policy")
+    assert message == ciphertext_denial(colleague.arn, "kms:Decrypt", "with an explicit deny in a resource-based policy")
     assert colleague.client("kms").describe_key(KeyId=key["KeyId"])["KeyMetadata"]["Arn"] == key["Arn"]
 
 
@@ -99,7 +101,7 @@ def test_decrypt_is_checked_against_the_ciphertext_key(course, made) -> None:
     bad = kms.encrypt(KeyId=other["KeyId"], Plaintext=b"no")["CiphertextBlob"]
     assert eventually(course, lambda: reader.client("kms").decrypt(CiphertextBlob=good)["Plaintext"]) == b"ok"
     message = refused(lambda: reader.client("kms").decrypt(CiphertextBlob=bad), "AccessDeniedException")
-    assert message == denial(reader.arn, "kms:Decrypt", other["Arn"], NO_IDENTITY_POLICY.format("kms:Decrypt"))
+    assert message == ciphertext_denial(reader.arn, "kms:Decrypt", NO_IDENTITY_POLICY.format("kms:Decrypt"))
 
 
 @pytest.mark.behaviour("CreateKey refuses a policy that would lock the caller out")

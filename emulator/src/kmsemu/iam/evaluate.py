@@ -1,6 +1,12 @@
 """The KMS access decision: key policy, the caller's IAM policies and the key's grants, as AWS combines them.
 
 https://docs.aws.amazon.com/kms/latest/developerguide/determining-access.html
+Denials are worded as AWS words them today: "User: <arn> is not authorized to perform: <action> on resource: <arn>
+because no identity-based policy allows the <action> action" (or no resource-based policy, no session policy,
+or "with an explicit deny in a(n) ... policy"), and a Decrypt that names no key says "on the resource
+associated with this ciphertext" instead of the key's ARN.
+https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html
+https://docs.aws.amazon.com/singlesignon/latest/userguide/cmk-related-errors.html
 """
 from __future__ import annotations
 
@@ -23,6 +29,8 @@ class Check:
     """moto's Key when the resource is a key; None for IAM-only checks."""
     context: dict[str, Any] = field(default_factory=dict)
     encryption_context: dict[str, str] | None = None
+    from_ciphertext: bool = False
+    """The key was taken from the ciphertext, not named by the caller: a denial does not reveal its ARN."""
 
     @property
     def operation(self) -> str:
@@ -39,7 +47,8 @@ class Decision:
 
     def message(self, caller: Caller, check: Check) -> str:
         """The AccessDeniedException message, worded as AWS words it."""
-        return f"User: {caller.arn} is not authorized to perform: {check.action} on resource: {check.resource} {self.reason}"
+        target = "the resource associated with this ciphertext" if check.from_ciphertext else f"resource: {check.resource}"
+        return f"User: {caller.arn} is not authorized to perform: {check.action} on {target} {self.reason}"
 
 
 ALLOW = Decision(True)
@@ -52,16 +61,15 @@ def _identity_statements(caller: Caller) -> list[policy.Statement]:
     return found
 
 
-def _identity_allows(statements: list[policy.Statement], caller: Caller, check: Check) -> bool:
-    """An identity-based Allow, within the session policy when the role session has one."""
+def _identity_refusal(statements: list[policy.Statement], caller: Caller, check: Check) -> str | None:
+    """None when an identity-based Allow (within the session policy) applies, else the reason AWS gives."""
     if not any(s.allows and policy.applies(s, check.action, check.resource, check.context) for s in statements):
-        return False
-    if caller.session_policy:
-        return any(
+        return f"because no identity-based policy allows the {check.action} action"
+    if caller.session_policy and not any(
             s.allows and policy.applies(s, check.action, check.resource, check.context)
-            for s in policy.statements(caller.session_policy)
-        )
-    return True
+            for s in policy.statements(caller.session_policy)):
+        return f"because no session policy allows the {check.action} action"
+    return None
 
 
 def decide(caller: Caller, check: Check, key_policy: Any = None, use_grants: bool = True) -> Decision:
@@ -81,9 +89,8 @@ def decide(caller: Caller, check: Check, key_policy: Any = None, use_grants: boo
         if not s.allows and policy.applies(s, action, resource, context):
             return Decision(False, "with an explicit deny in an identity-based policy")
     if check.key is None and key_policy is None:
-        if _identity_allows(identity, caller, check):
-            return ALLOW
-        return Decision(False, f"because no identity-based policy allows the {action} action")
+        why = _identity_refusal(identity, caller, check)
+        return ALLOW if why is None else Decision(False, why)
     delegated = False
     for s in key_statements:
         if s.allows and policy.applies(s, action, resource, context):
@@ -91,10 +98,11 @@ def decide(caller: Caller, check: Check, key_policy: Any = None, use_grants: boo
             if match is policy.PrincipalMatch.DIRECT:
                 return ALLOW
             delegated = delegated or match is policy.PrincipalMatch.ACCOUNT
-    if delegated and _identity_allows(identity, caller, check):
+    why = _identity_refusal(identity, caller, check) if delegated else None
+    if delegated and why is None:
         return ALLOW
     if use_grants and check.key is not None and grants.allows(check.key, caller, check.operation, check.encryption_context):
         return ALLOW
     if delegated:
-        return Decision(False, f"because no identity-based policy allows the {action} action")
+        return Decision(False, why or f"because no identity-based policy allows the {action} action")
     return Decision(False, f"because no resource-based policy allows the {action} action")

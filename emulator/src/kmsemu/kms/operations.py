@@ -139,9 +139,10 @@ def request_context(body: dict[str, Any], encryption_context: dict[str, str] | N
     return context
 
 
-def _key_check(action: str, key: Any, base: dict[str, Any], body: dict[str, Any], ec: dict[str, str] | None) -> Check:
+def _key_check(action: str, key: Any, base: dict[str, Any], body: dict[str, Any], ec: dict[str, str] | None,
+               from_ciphertext: bool = False) -> Check:
     context = {**base, **key_context(key), **request_context(body, ec)}
-    return Check(action, key.arn, key, context, ec)
+    return Check(action, key.arn, key, context, ec, from_ciphertext)
 
 
 def checks(caller: Caller, operation: str, body: dict[str, Any], region: str, via_service: str | None = None) -> list[Check]:
@@ -153,12 +154,13 @@ def checks(caller: Caller, operation: str, body: dict[str, Any], region: str, vi
         return [Check(action, "*", None, {**base, **request_context(body, None)})]
     if operation == "Decrypt":
         key = find_key(account, region, ciphertext_key_id(body.get("CiphertextBlob")) or body.get("KeyId"))
-        return [_key_check(action, key, base, body, body.get("EncryptionContext") or {})] if key else []
+        return [_key_check(action, key, base, body, body.get("EncryptionContext") or {}, not body.get("KeyId"))] if key else []
     if operation == "ReEncrypt":
         found = []
         source = find_key(account, region, ciphertext_key_id(body.get("CiphertextBlob")) or body.get("SourceKeyId"))
         if source:
-            found.append(_key_check("kms:ReEncryptFrom", source, base, {}, body.get("SourceEncryptionContext") or {}))
+            found.append(_key_check("kms:ReEncryptFrom", source, base, {}, body.get("SourceEncryptionContext") or {},
+                                    not body.get("SourceKeyId")))
         target = find_key(account, region, body.get("DestinationKeyId"))
         if target:
             found.append(_key_check("kms:ReEncryptTo", target, base, {}, body.get("DestinationEncryptionContext") or {}))
