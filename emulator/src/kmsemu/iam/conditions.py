@@ -14,11 +14,50 @@ from typing import Any
 Context = Mapping[str, "str | list[str]"]
 Match = Callable[[str, str], bool]
 
+_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+_LITERAL = {"*": "\x00", "?": "\x01", "$": "$"}
+"""${*}, ${?} and ${$} stand for the characters themselves; two control characters keep * and ? literal in wildcards."""
+_VARIABLE_OPERATORS = ("string", "arn")
+"""Policy variables are replaced in Resource and in string and ARN condition values, not in the other operators."""
+
+
+def substitute(text: str, context: Context) -> str | None:
+    """`text` with each ${key} (or ${key, 'default'}) replaced from the request context; None when a key has no value.
+
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
+    """
+    if "${" not in text:
+        return text
+    missing = False
+
+    def value(match: re.Match[str]) -> str:
+        nonlocal missing
+        inner = match.group(1)
+        if inner in _LITERAL:
+            return _LITERAL[inner]
+        name, _, default = inner.partition(",")
+        found = context.get(name.strip().lower())
+        if isinstance(found, str):
+            return found
+        default = default.strip()
+        if len(default) >= 2 and default[0] == default[-1] == "'":
+            return default[1:-1]
+        missing = True
+        return ""
+
+    replaced = _VARIABLE.sub(value, text)
+    return None if missing else replaced
+
+
+def plain(text: str) -> str:
+    """A substituted value with its literal markers back as the characters they stand for."""
+    return text.replace("\x00", "*").replace("\x01", "?")
+
 
 @lru_cache(maxsize=4096)
 def _glob(pattern: str, case: bool = True) -> re.Pattern[str]:
     """A policy wildcard as a regex: only `*` and `?` are special (fnmatch's `[...]` classes are not)."""
-    body = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    body = "".join(".*" if c == "*" else "." if c == "?" else re.escape(plain(c)) for c in pattern)
     return re.compile(body + r"\Z", re.DOTALL if case else re.DOTALL | re.IGNORECASE)
 
 
@@ -101,12 +140,22 @@ def _operator(name: str) -> tuple[str, str, bool]:
     return op, set_op, if_exists
 
 
-def evaluate(block: Mapping[str, Mapping[str, Any]] | None, context: Context) -> bool:
-    """True when every operator/key pair in a Condition block is satisfied (an empty block always is)."""
+def evaluate(block: Mapping[str, Mapping[str, Any]] | None, context: Context, variables: bool = False) -> bool:
+    """True when every operator/key pair in a Condition block is satisfied (an empty block always is).
+
+    With `variables` (a policy of Version 2012-10-17), ${...} in string and ARN values are replaced first; a
+    value whose variable has no value in the request never matches.
+    """
     for operator, tests in (block or {}).items():
         op, set_op, if_exists = _operator(operator)
         for key, wanted in tests.items():
-            if not _test(op, set_op, if_exists, key.lower(), _strings(wanted), context):
+            values = _strings(wanted)
+            if variables and op.startswith(_VARIABLE_OPERATORS):
+                replaced = [substitute(v, context) for v in values]
+                values = [v if op.endswith("like") else plain(v) for v in replaced if v is not None]
+                if not values:
+                    return False
+            if not _test(op, set_op, if_exists, key.lower(), values, context):
                 return False
     return True
 

@@ -34,6 +34,8 @@ class Statement:
     """AWS principals; None when the statement has no Principal (identity-based policies)."""
     not_principal: bool
     condition: Any
+    variables: bool = False
+    """The policy's Version is 2012-10-17, so ${...} policy variables are replaced (older versions keep them literal)."""
 
     @property
     def allows(self) -> bool:
@@ -56,7 +58,7 @@ def _principals(value: Any) -> tuple[str, ...]:
     return _list(value)
 
 
-def _statement(raw: dict[str, Any]) -> Statement:
+def _statement(raw: dict[str, Any], variables: bool = False) -> Statement:
     principal_key = "NotPrincipal" if "NotPrincipal" in raw else "Principal"
     return Statement(
         effect=str(raw.get("Effect", "")),
@@ -67,6 +69,7 @@ def _statement(raw: dict[str, Any]) -> Statement:
         principals=_principals(raw[principal_key]) if principal_key in raw else None,
         not_principal=principal_key == "NotPrincipal",
         condition=raw.get("Condition"),
+        variables=variables,
     )
 
 
@@ -83,7 +86,8 @@ def _parse_dict(document: Any) -> tuple[Statement, ...]:
     if not isinstance(document, dict):
         return ()
     raw = document.get("Statement", [])
-    return tuple(_statement(s) for s in (raw if isinstance(raw, list) else [raw]) if isinstance(s, dict))
+    variables = document.get("Version") == "2012-10-17"
+    return tuple(_statement(s, variables) for s in (raw if isinstance(raw, list) else [raw]) if isinstance(s, dict))
 
 
 def statements(document: Any) -> tuple[Statement, ...]:
@@ -99,12 +103,15 @@ def action_matches(statement: Statement, action: str) -> bool:
     return hit != statement.not_action
 
 
-def resource_matches(statement: Statement, resource: str) -> bool:
-    """Resource/NotResource: ARN wildcards, case-sensitive; a `*` request resource matches only `*`."""
+def resource_matches(statement: Statement, resource: str, context: conditions.Context | None = None) -> bool:
+    """Resource/NotResource: ARN wildcards, case-sensitive, policy variables replaced; `*` matches only `*`."""
+    patterns: list[str] = list(statement.resources)
+    if statement.variables and context is not None:
+        patterns = [p for p in (conditions.substitute(p, context) for p in patterns) if p is not None]
     if resource == "*":
-        hit = "*" in statement.resources
+        hit = "*" in patterns
     else:
-        hit = any(conditions.glob_match(resource, pattern) for pattern in statement.resources)
+        hit = any(conditions.glob_match(resource, pattern) for pattern in patterns)
     return hit != statement.not_resource
 
 
@@ -124,9 +131,9 @@ def principal_match(statement: Statement, caller: Caller) -> PrincipalMatch:
 
 def applies(statement: Statement, action: str, resource: str, context: conditions.Context) -> bool:
     """Action, resource and conditions all match (the principal is checked separately)."""
-    if not (action_matches(statement, action) and resource_matches(statement, resource)):
+    if not (action_matches(statement, action) and resource_matches(statement, resource, context)):
         return False
     try:
-        return conditions.evaluate(statement.condition, context)
+        return conditions.evaluate(statement.condition, context, statement.variables)
     except conditions.UnknownOperator:
         return False

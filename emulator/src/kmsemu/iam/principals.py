@@ -34,6 +34,23 @@ class Caller:
     expires: dt.datetime | None = None
     """For a role session: when its credentials stop working (compared with the emulator clock)."""
 
+    @property
+    def user_id(self) -> str:
+        """aws:userid: the user's unique id, or `<role id>:<session name>` for a role session."""
+        entity_id = str(getattr(self._entity, "id", "") or "")
+        return f"{entity_id}:{self.name}" if self.kind == "AssumedRole" else entity_id
+
+    def principal_tags(self) -> dict[str, str]:
+        """aws:PrincipalTag: the tags of the IAM user, or of the role behind a session."""
+        if self._entity is None:
+            return {}
+        found = dict(_iam(self.account).tagger.get_tag_dict_for_resource(self._entity.arn))
+        tags = getattr(self._entity, "tags", None) or {}
+        for tag in tags.values() if isinstance(tags, dict) else tags:
+            if isinstance(tag, dict) and "Key" in tag:
+                found.setdefault(str(tag["Key"]), str(tag.get("Value", "")))
+        return found
+
     def policy_documents(self) -> list[Any]:
         """The identity-based policy documents in force: inline, attached, and (for users) the groups'."""
         if self._entity is None:
@@ -127,7 +144,7 @@ def exists(principal: str, home_account: str) -> bool:
     return True
 
 
-_serving: ContextVar[Caller | None] = ContextVar("kmscourse_serving", default=None)
+_serving: ContextVar[Caller | None] = ContextVar("kmsemu_serving", default=None)
 
 
 @contextmanager

@@ -31,8 +31,13 @@ def clean(body: dict[str, Any]) -> dict[str, Any]:
     for name, value in body.items():
         if name in _CONTEXTS:
             ok = isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
-        elif name == "Operations":
+        elif name in ("Operations", "TagKeys"):
             ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        elif name == "Tags":
+            ok = isinstance(value, list) and all(isinstance(t, dict) and isinstance(t.get("TagKey"), str)
+                                                 and isinstance(t.get("TagValue", ""), str) for t in value)
+        elif name == "PendingWindowInDays":
+            ok = isinstance(value, int) and not isinstance(value, bool)
         elif name == "Policy":
             ok = isinstance(value, (str, dict))
         elif name in ("BypassPolicyLockoutSafetyCheck", "MultiRegion"):
@@ -92,6 +97,10 @@ def caller_context(caller: Caller, region: str, via_service: str | None) -> dict
     }
     if caller.kind == "User":
         context["aws:username"] = caller.name
+    if caller.user_id:
+        context["aws:userid"] = caller.user_id
+    for name, value in caller.principal_tags().items():
+        context[f"aws:principaltag/{name.lower()}"] = value
     if via_service:
         context["kms:viaservice"] = via_service
     return context
@@ -133,6 +142,14 @@ def request_context(body: dict[str, Any], encryption_context: dict[str, str] | N
     if isinstance(body.get("Operations"), list):
         context["kms:grantoperations"] = [str(op) for op in body["Operations"]]
         context["kms:grantisforawsresource"] = "false"
+    if isinstance(body.get("Tags"), list):
+        for tag in body["Tags"]:
+            context[f"aws:requesttag/{tag['TagKey'].lower()}"] = tag.get("TagValue", "")
+        context["aws:tagkeys"] = [tag["TagKey"] for tag in body["Tags"]]
+    if isinstance(body.get("TagKeys"), list):
+        context["aws:tagkeys"] = list(body["TagKeys"])
+    if isinstance(body.get("PendingWindowInDays"), int):
+        context["kms:schedulekeydeletionpendingwindowindays"] = str(body["PendingWindowInDays"])
     key_id = body.get("KeyId")
     if isinstance(key_id, str) and (key_id.startswith("alias/") or ":alias/" in key_id):
         context["kms:requestalias"] = "alias/" + key_id.split("alias/", 1)[1]
