@@ -17,9 +17,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from emulator_overhead import serve
+
 import kmscourse
 from kmscourse import cast
-from emulator_overhead import serve
 from kmsemu import Emulator, pipeline
 from kmsemu.iam import principals
 from kmsemu.kms import gate
