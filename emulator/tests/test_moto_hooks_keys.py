@@ -74,3 +74,16 @@ def test_backend_encrypt_decrypt_signatures(backend) -> None:
     assert isinstance(info.value, JsonRESTError) and info.value.error_type == "InvalidCiphertextException"
     assert isinstance(info.value.message, str)
 
+
+def test_create_key_returns_the_key(backend) -> None:
+    """key_import.install: KmsBackend.create_key(policy, usage, spec, description, tags, multi_region, origin) returns
+    the Key it stored, whose key_state and enabled the hook sets for EXTERNAL keys."""
+    import moto.kms.models as models
+
+    from kmsemu.kms import key_import
+
+    assert models.KmsBackend.create_key.__module__ == key_import.__name__
+    key = backend.create_key(None, "ENCRYPT_DECRYPT", "SYMMETRIC_DEFAULT", "d", None, False, "EXTERNAL")
+    assert backend.keys[key.id] is key and (key.key_state, key.enabled) == ("PendingImport", False)
+    assert key.to_dict()["KeyMetadata"]["KeyState"] == "PendingImport"
+

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from kmsemu.kms import data_key_pairs, hmac_keys, rsa_encryption, signing
+from kmsemu.kms import data_key_pairs, hmac_keys, key_import, rsa_encryption, signing
 
 Handler = Callable[[Any, Any, dict[str, Any]], "dict[str, Any] | None"]
 
@@ -21,6 +21,9 @@ extra: dict[str, Handler] = {
     "GenerateDataKeyPair": data_key_pairs.generate_data_key_pair,
     "GenerateDataKeyPairWithoutPlaintext": data_key_pairs.generate_data_key_pair_without_plaintext,
     "DeriveSharedSecret": data_key_pairs.derive_shared_secret,
+    "GetParametersForImport": key_import.get_parameters_for_import,
+    "ImportKeyMaterial": key_import.import_key_material,
+    "DeleteImportedKeyMaterial": key_import.delete_imported_key_material,
 }
 """Further operations answered here, by name: each takes (backend, key, params) and returns the response body."""
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from kmsemu.errors import AwsError
 from kmsemu.http import Request, Response, StartResponse, WSGIApp, call
-from kmsemu.kms import answers, data_key_pairs, deletion, key_specs, rotation, rsa_encryption
+from kmsemu.kms import answers, data_key_pairs, deletion, key_import, key_specs, rotation, rsa_encryption
 from kmsemu.kms.ciphertext import ciphertext_key, incorrect_key, invalid_signature
 from kmsemu.kms.identifiers import ANY_IDENTIFIER, is_alias, kms_backend, not_found_message, resolve
 from kmsemu.kms.state import refusal, usage_refusal
@@ -41,10 +41,11 @@ _sweep_lock = threading.Lock()
 
 
 def sweep_due() -> None:
-    """Apply what the emulator clock has made due: deletions, then automatic rotations."""
+    """Apply what the emulator clock has made due: deletions, automatic rotations, expired imported material."""
     with _sweep_lock:  # requests run in parallel threads; each due change must happen once
         deletion.sweep()
         rotation.sweep(deletion.all_kms_backends())
+        key_import.sweep(deletion.all_kms_backends())
 
 
 def kms_semantics(app: WSGIApp) -> WSGIApp:
