@@ -50,23 +50,87 @@ NOT_REPRODUCED: list[dict[str, str]] = [
         "aws_doc": "https://docs.aws.amazon.com/kms/latest/APIReference/API_RotateKeyOnDemand.html",
     },
     {
-        "behaviour": "CloudTrail records of KMS use",
-        "aws": "Every KMS API call is logged in CloudTrail, which is how you find out whether a key is still used "
-               "before deleting it; the emulator has no CloudTrail.",
+        "behaviour": "Organizations, member accounts and cross-account key use",
+        "aws": "CreateOrganization and CreateAccount make member accounts with an OrganizationAccountAccessRole "
+               "(AdministratorAccess, trusted by the management account); roles are assumed across accounts by trust "
+               "policy, keys are used across accounts by key or alias ARN when both the key policy and the caller's IAM "
+               "allow it, and ListKeys/ListAliases answer per account; the emulator serves no Organizations API and "
+               "resolves key ARNs in the caller's own account only.",
+        "aws_doc": "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_accounts_access.html",
+    },
+    {
+        "behaviour": "Service control policies and permissions boundaries",
+        "aws": "SCPs on member accounts (for example denying kms:ScheduleKeyDeletion or kms:PutKeyPolicy) and "
+               "permissions boundaries cap what IAM and key policies allow, and their denials say \"with an explicit "
+               "deny in a service control policy\" or \"because no permissions boundary allows\"; the emulator "
+               "evaluates neither.",
+        "aws_doc": "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html",
+    },
+    {
+        "behaviour": "Session tags, aws:PrincipalOrgID and service-call source keys",
+        "aws": "AssumeRole session tags become aws:PrincipalTag values, aws:PrincipalOrgID names the caller's "
+               "organization, service calls carry aws:SourceArn and aws:SourceAccount, and AWS services' grants have "
+               "kms:GrantIsForAWSResource true; the emulator sets none of these (it takes aws:PrincipalTag from the "
+               "user's or role's own tags, and kms:GrantIsForAWSResource is always false).",
+        "aws_doc": "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html",
+    },
+    {
+        "behaviour": "aws:ResourceTag on IAM and S3 resources",
+        "aws": "IAM roles and users and S3 buckets and objects support aws:ResourceTag (S3 objects as s3:ExistingObjectTag) "
+               "in policies; the emulator fills aws:ResourceTag for KMS keys only.",
+        "aws_doc": "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html",
+    },
+    {
+        "behaviour": "S3 AccessDenied messages that name the policy type",
+        "aws": "For requests within the bucket owner's account or organization, S3's AccessDenied says which policy refused "
+               "(User: <arn> is not authorized to perform: s3:GetObject on resource: \"<arn>\" because no identity-based "
+               "policy allows the s3:GetObject action); the emulator answers \"Access Denied\".",
+        "aws_doc": "https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html",
+    },
+    {
+        "behaviour": "KMS's combined AccessDenied reason for a ciphertext it cannot attribute",
+        "aws": "When KMS cannot tell whether the key behind a ciphertext exists here or which policy refused (another "
+               "account's or Region's key), its denial gives the possible reasons together; the emulator always names "
+               "one policy type.",
+        "aws_doc": "https://docs.aws.amazon.com/kms/latest/developerguide/determining-access.html",
+    },
+    {
+        "behaviour": "CloudTrail event fields beyond the record core",
+        "aws": "KMS events also carry additionalEventData (keyMaterialId), tlsDetails and sessionCredentialFromConsole; "
+               "IAM, STS, CloudFormation and S3 events log their responseElements and requestParameters in each "
+               "service's own shape; the emulator leaves those fields out, logs null responseElements for non-KMS calls "
+               "and query-protocol parameters by their form names.",
+        "aws_doc": "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html",
+    },
+    {
+        "behaviour": "CloudTrail data events, Insights and LookupEvents throttling",
+        "aws": "Trails can log data events (S3 object-level calls) and Insights events, and LookupEvents is limited to "
+               "2 requests per second per account and Region; the emulator records management events only and never "
+               "throttles.",
+        "aws_doc": "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-data-events-with-cloudtrail.html",
+    },
+    {
+        "behaviour": "Trail delivery timing, digest files and bucket checks",
+        "aws": "CloudTrail delivers log files about every 5 minutes, writes digest files when log file validation is on, "
+               "encrypts them with SSE-KMS when asked, and CreateTrail fails with InsufficientS3BucketPolicyException when "
+               "the bucket policy does not let CloudTrail write; the emulator delivers when the bucket is read, writes no "
+               "digests, and checks only that the bucket exists.",
+        "aws_doc": "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html",
+    },
+    {
+        "behaviour": "Service calls to KMS that fail before authorisation, in CloudTrail",
+        "aws": "A KMS call S3 makes for its caller that fails on the key's state (disabled, pending deletion) or a missing "
+               "key is a CloudTrail event with its errorCode, and CloudFormation's CreateKey events carry the new key in "
+               "responseElements and resources; the emulator logs S3's calls only once KMS authorises or refuses them, and "
+               "CloudFormation's without the new key.",
         "aws_doc": "https://docs.aws.amazon.com/kms/latest/developerguide/logging-using-cloudtrail.html",
     },
     {
-        "behaviour": "Authorization of IAM, S3 and STS calls themselves",
-        "aws": "IAM policies decide every API call; the emulator checks the identity and signature of all calls but "
-               "decides permissions only for KMS (and AssumeRole, and S3's use of KMS), so an outsider can still "
-               "call IAM or S3.",
-        "aws_doc": "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html",
-    },
-    {
-        "behaviour": "IAM policy variables, permissions boundaries and SCPs",
-        "aws": "Policies may use variables such as ${aws:username}, and permissions boundaries and Organizations "
-               "SCPs also limit what a principal may do; the emulator evaluates none of these.",
-        "aws_doc": "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html",
+        "behaviour": "GetKeyLastUsage for multi-Region replicas and cross-account use",
+        "aws": "Each key of a multi-Region set tracks its own last use, and a cross-account use is recorded with the "
+               "CloudTrail event of the key owner's account; the emulator tracks each key it holds, but has no working "
+               "replicas or cross-account key use to prove it on.",
+        "aws_doc": "https://docs.aws.amazon.com/kms/latest/APIReference/API_GetKeyLastUsage.html",
     },
     {
         "behaviour": "Eventual consistency of IAM and grants",
