@@ -63,3 +63,14 @@ def test_readme_module_map_links_every_lesson_and_lab() -> None:
     lessons = {p.relative_to(ROOT).as_posix() for p in (ROOT / "notebooks").glob("*.ipynb")}
     copies = {f"my-labs/{p.name}" for p in (ROOT / "labs").glob("*.ipynb")}
     assert links == lessons | copies
+
+
+def test_course_and_emulator_versions_move_in_lockstep() -> None:
+    """One VERSION file gives both distributions their version, and the installed ones agree with it."""
+    from importlib.metadata import version
+
+    import kmsemu
+
+    source = (ROOT / "emulator" / "src" / "kmsemu" / "VERSION").read_text().strip()
+    assert version("kmscourse") == version("kmsemu") == kmsemu.__version__ == source
+    assert 'version = { file = "emulator/src/kmsemu/VERSION" }' in (ROOT / "pyproject.toml").read_text()
