@@ -64,5 +64,5 @@ def test_lesson_follows_the_skeleton(path) -> None:
     sections = [h for h in re.findall(r"^## (.+)$", between, flags=re.M) if h != "Setup"]
     assert len(steps) == len(sections), f"Overview lists {len(steps)} steps but the lesson has {len(sections)} sections: {sections}"
     setup = next(c for c in nb.cells if c.cell_type == "code")
-    assert "kmscourse.start()" in setup.source, "the first code cell starts the course"
+    assert "kmscourse.start(" in setup.source, "the first code cell starts the course"
     assert json.dumps(nb.metadata.get("kernelspec", {})).find('"python3"') >= 0
