@@ -106,10 +106,27 @@ def _session(account: str, key: Any) -> Caller | None:
             role = role_by_arn(session.role_arn)
             return Caller(
                 session.arn, account, session.role_arn, "AssumedRole", key.secret_access_key,
-                session.session_name, session.policy, role, session.session_token,
-                session.expiration.replace(tzinfo=dt.UTC),  # moto keeps naive UTC
+                session.session_name, session.policy, role, session.session_token, _expires(session),
             )
     return None
+
+
+def _expires(session: Any) -> dt.datetime:
+    """When a session's credentials expire on the emulator clock.
+
+    moto sets the expiration from the real time; the emulator clock may have been moved forward before the
+    session was issued, so the clock's offset at the session's first use (right after AssumeRole) is added.
+    """
+    from kmsemu import clock
+
+    offset = getattr(session, _CLOCK_OFFSET, None)
+    if offset is None:
+        offset = clock.offset()
+        setattr(session, _CLOCK_OFFSET, offset)
+    return session.expiration.replace(tzinfo=dt.UTC) + offset  # moto keeps naive UTC
+
+
+_CLOCK_OFFSET = "_kmsemu_clock_offset"
 
 
 def role_by_arn(arn: str) -> Any:
