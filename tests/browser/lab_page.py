@@ -71,8 +71,13 @@ def open_notebook(page: Any, path: str, cells: int) -> None:
     dialog.locator("button.jp-mod-accept").click()  # "Open"
     name = path.rsplit("/", 1)[-1]
     wait_for(page, f"{path}: {cells} cells and an idle kernel", 90,
-             lambda: page.locator(CURRENT_TAB).inner_text() == name and page.locator(CELLS).count() == cells
+             lambda: current_tab(page) == name and page.locator(CELLS).count() == cells
              and _progress(page)["status"] == "idle")
+
+
+def current_tab(page: Any) -> str:
+    """The label of the main area's current tab ("" when there is none), without waiting for one."""
+    return "".join(page.locator(CURRENT_TAB).all_inner_texts())
 
 
 def close_notebooks(page: Any, lab: LabServer) -> None:

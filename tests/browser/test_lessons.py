@@ -108,10 +108,9 @@ def test_clicking_a_lesson_link_opens_that_lesson_in_jupyterlab(context: Any, ap
         tabs_before = len(context.pages)
         link.click()
         name = Path(target).name
-        tab = page.locator(lab_page.CURRENT_TAB)
         wanted = len(nbformat.read(ROOT / target, as_version=4).cells)
         lab_page.wait_for(page, f"{name} to open as the current notebook", 30,
-                          lambda: tab.inner_text() == name and page.locator(lab_page.CELLS).count() == wanted)
+                          lambda: lab_page.current_tab(page) == name and page.locator(lab_page.CELLS).count() == wanted)
         assert len(context.pages) == tabs_before, "the link opened a browser tab instead of the notebook in JupyterLab"
         assert re.search(r"\d\d · ", page.locator(lab_page.CELLS).first.inner_text())  # the lesson's title, rendered
     finally:
