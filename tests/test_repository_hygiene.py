@@ -11,7 +11,7 @@ _TEXT = (".py", ".md", ".ipynb", ".toml", ".cfg", ".yml", ".yaml", ".txt", "Make
 
 
 def test_no_file_refers_to_an_issue_number() -> None:
-    """Every tracked source, doc and notebook is free of 'issue 12', 'issue #3' and '(#4)'."""
+    """Every tracked source, doc and notebook is free of references to numbered tracker issues."""
     tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
     found = []
     for name in tracked:
