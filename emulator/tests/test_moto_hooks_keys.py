@@ -87,3 +87,31 @@ def test_create_key_returns_the_key(backend) -> None:
     assert backend.keys[key.id] is key and (key.key_state, key.enabled) == ("PendingImport", False)
     assert key.to_dict()["KeyMetadata"]["KeyState"] == "PendingImport"
 
+
+def test_key_ids_come_from_models_generate_key_id(backend) -> None:
+    """multi_region.install: Key.__init__ calls moto.kms.models.generate_key_id(multi_region) by name; the hook makes
+    AWS's mrk- and 32 hex digits, and KmsResponse._validate_cmk_id (moto's pattern wants a dashed UUID) accepts it."""
+    import moto.kms.models as models
+    from moto.kms.responses import KmsResponse
+
+    from kmsemu.kms import multi_region
+
+    assert "generate_key_id(multi_region)" in inspect.getsource(models.Key.__init__)
+    assert "re.match(" in inspect.getsource(hooks.original(KmsResponse, "_validate_cmk_id"))
+    assert KmsResponse._validate_cmk_id.__module__ == multi_region.__name__
+    key = backend.create_key(None, "ENCRYPT_DECRYPT", "SYMMETRIC_DEFAULT", "d", None, True)
+    assert key.id.startswith("mrk-") and len(key.id) == 36 and key.multi_region is True
+    plain = backend.create_key(None, "ENCRYPT_DECRYPT", "SYMMETRIC_DEFAULT", "d", None)
+    assert len(plain.id) == 36 and plain.id.count("-") == 4
+
+
+def test_replica_building_blocks(backend) -> None:
+    """multi_region.replicate_key: kms_backends[account].regions lists Regions; tagger.tag_resource(id, tags);
+    Key.generate_default_policy(); Key.rotations is a list the replica can share."""
+    from moto.kms.models import kms_backends
+
+    assert REGION in kms_backends[ACCOUNT].regions and "us-east-1" in kms_backends[ACCOUNT].regions
+    key = backend.create_key(None, "ENCRYPT_DECRYPT", "SYMMETRIC_DEFAULT", "d", None, True)
+    backend.tagger.tag_resource(key.id, [{"TagKey": "k", "TagValue": "v"}])
+    assert backend.tagger.get_tag_dict_for_resource(key.id) == {"k": "v"}
+    assert '"Version": "2012-10-17"' in key.generate_default_policy() and isinstance(key.rotations, list)

@@ -6,12 +6,6 @@ from __future__ import annotations
 
 NOT_REPRODUCED: list[dict[str, str]] = [
     {
-        "behaviour": "Multi-Region keys encrypt and decrypt",
-        "aws": "A multi-Region key (mrk- id) and its replicas encrypt and decrypt interchangeably; moto truncates "
-               "the 40-character mrk- id in its ciphertext, so decryption fails.",
-        "aws_doc": "https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html",
-    },
-    {
         "behaviour": "Ciphertext blob format and size",
         "aws": "KMS ciphertext is an opaque, versioned structure; moto's blob is the key id in clear text "
                "followed by AES-GCM output, so blob sizes and bytes differ from AWS.",
@@ -163,5 +157,25 @@ NOT_REPRODUCED: list[dict[str, str]] = [
         "aws": "KMS imports private keys of every asymmetric key spec; the emulator imports symmetric, HMAC, RSA, "
                "NIST ECC, secp256k1 and Ed25519 material, and refuses ML-DSA and ML-KEM material with ValidationException.",
         "aws_doc": "https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys.html",
+    },
+    {
+        "behaviour": "ML-DSA signing of an EXTERNAL_MU message",
+        "aws": "Sign and Verify with MessageType EXTERNAL_MU take a 64-byte message representative mu (FIPS 204 section "
+               "6.2); the cryptography library signs ML-DSA only from the raw message, so the emulator answers "
+               "UnsupportedOperationException.",
+        "aws_doc": "https://docs.aws.amazon.com/kms/latest/APIReference/API_Sign.html",
+    },
+    {
+        "behaviour": "ML_KEM_512 keys and data key pairs",
+        "aws": "KMS makes ML_KEM_512 keys (and KeyPairSpec ML_KEM_512) as it does ML_KEM_768 and ML_KEM_1024; the "
+               "cryptography library lacks ML-KEM-512, so the emulator refuses them with UnsupportedOperationException.",
+        "aws_doc": "https://docs.aws.amazon.com/kms/latest/developerguide/asymmetric-key-specs.html",
+    },
+    {
+        "behaviour": "ReplicateKey permissions in the replica Region, and replicas being created",
+        "aws": "ReplicateKey also needs kms:CreateKey (and kms:TagResource for tags) in the replica Region, runs the "
+               "policy lockout check on the replica's policy, and the replica is Creating for a while (a primary change "
+               "Updating); the emulator checks kms:ReplicateKey on the primary only and makes the change at once.",
+        "aws_doc": "https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-auth.html",
     },
 ]

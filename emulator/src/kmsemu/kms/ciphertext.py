@@ -14,7 +14,7 @@ from kmsemu.errors import AwsError
 if TYPE_CHECKING:
     from moto.kms.models import Key, KmsBackend
 
-_KEY_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_KEY_ID = re.compile(r"^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$")
 KEY_ID_LEN = 36
 HEADER_LEN = 36 + 12 + 16
 

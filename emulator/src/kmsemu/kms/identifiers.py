@@ -19,7 +19,7 @@ _ALIAS_ARN = re.compile(r"^arn:aws[a-z-]*:kms:([a-z0-9-]+):(\d{12}):(alias/.+)$"
 ANY_IDENTIFIER = frozenset({
     "DescribeKey", "Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext",
     "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext", "Sign", "Verify", "GenerateMac", "VerifyMac",
-    "GetPublicKey", "DeriveSharedSecret",
+    "GetPublicKey", "DeriveSharedSecret", "Encapsulate", "Decapsulate",
 })
 
 

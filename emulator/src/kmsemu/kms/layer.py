@@ -13,7 +13,7 @@ from typing import Any
 
 from kmsemu.errors import AwsError
 from kmsemu.http import Request, Response, StartResponse, WSGIApp, call
-from kmsemu.kms import answers, data_key_pairs, deletion, key_import, key_specs, rotation, rsa_encryption
+from kmsemu.kms import answers, data_key_pairs, deletion, key_import, key_specs, multi_region, rotation, rsa_encryption
 from kmsemu.kms.ciphertext import ciphertext_key, incorrect_key, invalid_signature
 from kmsemu.kms.identifiers import ANY_IDENTIFIER, is_alias, kms_backend, not_found_message, resolve
 from kmsemu.kms.state import refusal, usage_refusal
@@ -46,6 +46,7 @@ def sweep_due() -> None:
         deletion.sweep()
         rotation.sweep(deletion.all_kms_backends())
         key_import.sweep(deletion.all_kms_backends())
+        multi_region.sweep(deletion.all_kms_backends())
 
 
 def kms_semantics(app: WSGIApp) -> WSGIApp:
@@ -100,6 +101,13 @@ def _handle(app: WSGIApp, request: Request, op: str) -> Response:
         raise AwsError("ValidationException", "Identify the grant by GrantToken, or by KeyId and GrantId.")
     if op == "ScheduleKeyDeletion":
         deletion.check_window(params)
+    if key is not None:
+        multi_region.check_operation(key, op)
+        if op == "ScheduleKeyDeletion" and (waiting := multi_region.schedule_primary_deletion(
+                key, params.get("PendingWindowInDays", deletion.DEFAULT_WINDOW_DAYS))):
+            return _json_ok(waiting)
+        if op == "CancelKeyDeletion" and multi_region.cancel_primary_deletion(key):
+            return _json_ok({"KeyId": key.arn})
     if op in ("EnableKeyRotation", "RotateKeyOnDemand") and key is not None:
         rotation.check_rotatable(key)
     if op == "RotateKeyOnDemand" and key is not None:

@@ -5,6 +5,7 @@ https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from kmsemu import clock
@@ -14,6 +15,9 @@ from kmsemu.patches import original, replace
 
 DEFAULT_PERIOD_DAYS = 365
 _MAX_CATCH_UP = 64  # rotations applied in one sweep after a very large clock jump
+
+AFTER_ROTATE: list[Callable[[Any], None]] = []
+"""Called with each key once it has new key material (multi-Region replicas take it too)."""
 
 class _Material:
     """Stands in for a moto Key in moto's decrypt(), carrying one earlier key material."""
@@ -79,6 +83,8 @@ def rotate(key: Any, rotation_type: str, when: dt.datetime | None = None) -> Non
     extras(key).earlier_materials.append(key.key_material)
     key.key_material = generate_master_key()
     key.rotations.append({"KeyId": key.id, "RotationDate": when.timestamp(), "RotationType": rotation_type})
+    for hook in AFTER_ROTATE:
+        hook(key)
 
 
 def status(key: Any) -> dict[str, Any]:

@@ -42,11 +42,11 @@ def install() -> None:
         if _installed:
             return
         from kmsemu.cloudformation import change_sets, kms_resources, parameters, stack_events
-        from kmsemu.kms import deletion, encryption_context, key_import, key_metadata, rotation
+        from kmsemu.kms import deletion, encryption_context, key_import, key_metadata, multi_region, rotation
         from kmsemu.patches import credentials, lazy_private_key, moto_session
         from kmsemu.s3 import bucket_policy
 
-        for patch in (deletion, encryption_context, key_metadata, key_import, lazy_private_key, moto_session, credentials,
-                      rotation, kms_resources, change_sets, stack_events, parameters, bucket_policy):
+        for patch in (deletion, encryption_context, key_metadata, key_import, multi_region, lazy_private_key, moto_session,
+                      credentials, rotation, kms_resources, change_sets, stack_events, parameters, bucket_policy):
             patch.install()
         _installed = True
