@@ -11,7 +11,7 @@ from typing import Any
 
 import lab_page
 import pytest
-from lab_server import BIN, LabServer, free_port, jupyter_home, learner_env, start
+from lab_server import BIN, LabServer, free_port, jupyter_home, learner_env, start, time_bounds
 
 # nbgrader makes labs/ from solutions/ (`make labs`); its UI (formgrader, assignment lists, Validate) is not the course's.
 TEST_ONLY_LAB_EXTENSIONS = {"@jupyter/nbgrader": "jupyter-nbgrader"}  # package name: the name /lab/api/extensions gives
@@ -23,7 +23,7 @@ NBGRADER_UI = re.compile(r"nbgrader|formgrader|Create Assignment|Validate|Assign
 def make_lab(run_dir: Path) -> Iterator[LabServer]:
     """`make lab` itself, as a learner runs it (their environment, fresh Jupyter folders), headless on 127.0.0.1."""
     port, token = free_port(), secrets.token_hex(16)
-    args = f"--no-browser --ip 127.0.0.1 --port {port} --IdentityProvider.token={token} --ServerApp.shutdown_no_activity_timeout=300"
+    args = " ".join(["--no-browser --ip 127.0.0.1", f"--port {port} --IdentityProvider.token={token}", *time_bounds(300)])
     base = run_dir / "make-lab"
     # -o: never reinstall .venv from inside a test (make test brought it up to date); what runs is the lab recipe.
     command = ["make", "-s", "-o", ".venv/.kmscourse-installed", "lab", f"LAB_ARGS={args}"]
