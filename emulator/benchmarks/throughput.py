@@ -2,7 +2,8 @@
 
 One round trip is an Encrypt of 64 bytes with the encryption context {"purpose": "bench"} followed by the
 Decrypt of its ciphertext (checked to give the plaintext back), from one boto3 client per server, one call at a
-time. Each server runs in its own subprocess on 127.0.0.1 and is stopped by PID in a `finally`:
+time. `--operation sign` measures Sign+Verify (ECDSA_SHA_256 on an ECC_NIST_P256 key) of the 64 bytes instead,
+and `--operation mac` GenerateMac+VerifyMac (HMAC_SHA_256 on an HMAC_256 key). Each server runs in its own subprocess on 127.0.0.1 and is stopped by PID in a `finally`:
 
 1. `python -u -m kmsemu serve --port 0`, called with the IAM user and random access key it prints;
 2. `moto_server -p PORT -H 127.0.0.1`, which accepts any credentials;
@@ -15,7 +16,7 @@ A key is created on each server once, 20 round trips warm each client up, then r
 median and range (min-max) of round trips/s per server over the rounds, and the ratios kmsemu/moto and
 kmsemu/ministack of the medians, all from this one run. No target is checked: this is a measurement.
 
-    .venv/bin/python emulator/benchmarks/throughput.py [--rounds 7] [--n 200] [--warmup 20]
+    .venv/bin/python emulator/benchmarks/throughput.py [--rounds 7] [--n 200] [--warmup 20] [--operation encrypt|sign|mac]
     python3 -m venv build/ministack-venv && build/ministack-venv/bin/pip install ministack   # optional, once
 """
 from __future__ import annotations
@@ -199,37 +200,66 @@ def start_ministack(venv: Path, logs: Path, timeout: float) -> Server:
     return server
 
 
-def round_trips(kms: Any, key_id: str, n: int) -> float:
-    """Do n sequential Encrypt+Decrypt round trips and return how many per second."""
+def encrypt_round_trip(kms: Any, key_id: str) -> None:
+    """Encrypt, then Decrypt and check the plaintext comes back."""
+    blob = kms.encrypt(KeyId=key_id, Plaintext=PLAINTEXT, EncryptionContext=CONTEXT)["CiphertextBlob"]
+    if kms.decrypt(CiphertextBlob=blob, EncryptionContext=CONTEXT)["Plaintext"] != PLAINTEXT:
+        raise RuntimeError("Decrypt did not return the plaintext")
+
+
+def sign_round_trip(kms: Any, key_id: str) -> None:
+    """Sign, then Verify the signature."""
+    signature = kms.sign(KeyId=key_id, Message=PLAINTEXT, SigningAlgorithm="ECDSA_SHA_256")["Signature"]
+    if not kms.verify(KeyId=key_id, Message=PLAINTEXT, Signature=signature, SigningAlgorithm="ECDSA_SHA_256")["SignatureValid"]:
+        raise RuntimeError("Verify did not accept the signature")
+
+
+def mac_round_trip(kms: Any, key_id: str) -> None:
+    """GenerateMac, then VerifyMac the MAC."""
+    mac = kms.generate_mac(KeyId=key_id, Message=PLAINTEXT, MacAlgorithm="HMAC_SHA_256")["Mac"]
+    if not kms.verify_mac(KeyId=key_id, Message=PLAINTEXT, MacAlgorithm="HMAC_SHA_256", Mac=mac)["MacValid"]:
+        raise RuntimeError("VerifyMac did not accept the MAC")
+
+
+OPERATIONS: dict[str, tuple[str, dict[str, str], Any]] = {
+    "encrypt": ("Encrypt+Decrypt", {}, encrypt_round_trip),
+    "sign": ("Sign+Verify", {"KeySpec": "ECC_NIST_P256", "KeyUsage": "SIGN_VERIFY"}, sign_round_trip),
+    "mac": ("GenerateMac+VerifyMac", {"KeySpec": "HMAC_256", "KeyUsage": "GENERATE_VERIFY_MAC"}, mac_round_trip),
+}
+"""Each --operation: its label, the CreateKey parameters of its key, and one round trip."""
+
+
+def round_trips(kms: Any, key_id: str, n: int, operation: str = "encrypt") -> float:
+    """Do n sequential round trips of the operation and return how many per second."""
+    one = OPERATIONS[operation][2]
     start = time.perf_counter()
     for _ in range(n):
-        blob = kms.encrypt(KeyId=key_id, Plaintext=PLAINTEXT, EncryptionContext=CONTEXT)["CiphertextBlob"]
-        if kms.decrypt(CiphertextBlob=blob, EncryptionContext=CONTEXT)["Plaintext"] != PLAINTEXT:
-            raise RuntimeError("Decrypt did not return the plaintext")
+        one(kms, key_id)
     return n / (time.perf_counter() - start)
 
 
-def measure(servers: list[Server], rounds: int, n: int, warmup: int) -> dict[str, list[float]]:
+def measure(servers: list[Server], rounds: int, n: int, warmup: int, operation: str = "encrypt") -> dict[str, list[float]]:
     """Round trips/s per server and round: one key each, a warm-up, then rounds with the order rotated each time."""
     clients = {s.name: s.client() for s in servers}
-    keys = {name: kms.create_key(Description="throughput benchmark")["KeyMetadata"]["KeyId"]
+    keys = {name: kms.create_key(Description="throughput benchmark", **OPERATIONS[operation][1])["KeyMetadata"]["KeyId"]
             for name, kms in clients.items()}
     for name, kms in clients.items():
-        round_trips(kms, keys[name], warmup)
+        round_trips(kms, keys[name], warmup, operation)
     rates: dict[str, list[float]] = {name: [] for name in clients}
     names = list(clients)
     for r in range(rounds):
         for name in names[r % len(names):] + names[:r % len(names)]:
-            rates[name].append(round_trips(clients[name], keys[name], n))
+            rates[name].append(round_trips(clients[name], keys[name], n, operation))
         print(f"  round {r + 1}/{rounds}: " + ", ".join(f"{k} {v[-1]:.0f}/s" for k, v in rates.items()), flush=True)
     return rates
 
 
-def report(rates: dict[str, list[float]], rounds: int, n: int) -> str:
+def report(rates: dict[str, list[float]], rounds: int, n: int, operation: str = "encrypt") -> str:
     """The markdown table of medians and ranges, and the kmsemu ratios."""
     label = {"kmsemu": "kmsemu serve", "moto": "moto_server (bare)", "ministack": "ministack (AUTH=true)"}
     medians = {name: statistics.median(values) for name, values in rates.items()}
-    lines = [f"{rounds} rounds x {n} sequential Encrypt+Decrypt round trips per server (64 B, encryption context)",
+    detail = "64 B, encryption context" if operation == "encrypt" else "64 B message"
+    lines = [f"{rounds} rounds x {n} sequential {OPERATIONS[operation][0]} round trips per server ({detail})",
              "", "| server | median round trips/s | range (min-max) | kmsemu / this |", "| --- | ---: | ---: | ---: |"]
     for name, values in rates.items():
         versus = f"{medians['kmsemu'] / medians[name]:.2f}x" if "kmsemu" in medians else "-"
@@ -250,6 +280,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=7, help="interleaved rounds per server (default 7)")
     parser.add_argument("--n", type=int, default=200, help="round trips per server and round (default 200)")
     parser.add_argument("--warmup", type=int, default=20, help="round trips per server before timing (default 20)")
+    parser.add_argument("--operation", default="encrypt", choices=list(OPERATIONS),
+                        help="the round trip: encrypt (Encrypt+Decrypt, default), sign (Sign+Verify), mac (GenerateMac+VerifyMac)")
     parser.add_argument("--startup-timeout", type=float, default=90.0, help="seconds a server may take to start")
     parser.add_argument("--skip", action="append", default=[], choices=["kmsemu", "moto", "ministack"],
                         help="leave a server out (repeatable)")
@@ -277,13 +309,13 @@ def main(argv: list[str] | None = None) -> int:
         if not servers:
             print("no server to measure")
             return 1
-        rates = measure(servers, args.rounds, args.n, args.warmup)
+        rates = measure(servers, args.rounds, args.n, args.warmup, args.operation)
     finally:
         for server in servers:
             stop(server)
         shutil.rmtree(logs, ignore_errors=True)
     print()
-    print(report(rates, args.rounds, args.n))
+    print(report(rates, args.rounds, args.n, args.operation))
     return 0
 
 
