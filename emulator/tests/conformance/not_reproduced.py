@@ -178,11 +178,4 @@ NOT_REPRODUCED: list[dict[str, str]] = [
                "Updating); the emulator checks kms:ReplicateKey on the primary only and makes the change at once.",
         "aws_doc": "https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-auth.html",
     },
-    {
-        "behaviour": "Imported key material in multi-Region replicas",
-        "aws": "A replica of a multi-Region key with imported material needs the primary's own key material imported "
-               "into it (other material is refused); the emulator's replica starts PendingImport but accepts any "
-               "key material of its key spec.",
-        "aws_doc": "https://docs.aws.amazon.com/kms/latest/APIReference/API_ImportKeyMaterial.html",
-    },
 ]
