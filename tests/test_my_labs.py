@@ -113,7 +113,7 @@ def test_git_and_the_linters_leave_my_labs_alone() -> None:
 
 def test_make_lab_makes_the_copies_and_opens_lesson_00() -> None:
     """The Makefile's lab target runs `kmscourse lab` first, and JupyterLab's default URL is lesson 00's deep link."""
-    recipe = subprocess.run(["make", "-n", "-o", ".venv/.kmscourse-installed", "lab"], cwd=ROOT, capture_output=True, text=True, env=clean_env())
+    recipe = subprocess.run(["make", "--no-print-directory", "-n", "-o", ".venv/.kmscourse-installed", "lab"], cwd=ROOT, capture_output=True, text=True, env=clean_env())
     lines = recipe.stdout.strip().splitlines()
     assert lines[0].endswith("kmscourse lab"), recipe.stdout
     jupyter = next(line for line in lines if "jupyter lab" in line)
