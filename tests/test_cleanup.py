@@ -220,3 +220,20 @@ def test_sandbox_command_needs_confirmation(monkeypatch, capsys) -> None:
     monkeypatch.setattr(kmscourse, "_current", None)
     assert cli.main(["cleanup", "--yes"]) == 2
     assert "KMSCOURSE_ACCOUNT_ID" in capsys.readouterr().err
+
+
+def test_trails_are_stopped_and_deleted_before_their_buckets(course) -> None:
+    """Lesson 11's trail goes with its bucket; another learner's trail, and an untagged look-alike, stay."""
+    from kmscourse import audit
+
+    c, other = as_learner(course, "trails"), as_learner(course, "trails-other")
+    trail, bucket = audit.ensure_trail(c)
+    other_trail, _ = audit.ensure_trail(other)
+    cloudtrail = c.client("cloudtrail")
+    cloudtrail.create_trail(Name="kmscourse-trails-untagged", S3BucketName=bucket)
+    report = cleanup.teardown(c)
+    assert report.ok and f"deleted trail {trail}" in report.done
+    names = {t["Name"] for t in cloudtrail.describe_trails()["trailList"]}
+    assert trail not in names and {other_trail, "kmscourse-trails-untagged"} <= names
+    assert bucket not in {b["Name"] for b in c.client("s3").list_buckets()["Buckets"]}
+    cloudtrail.delete_trail(Name="kmscourse-trails-untagged")

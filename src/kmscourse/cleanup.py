@@ -20,7 +20,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from . import stacks
+from . import audit, stacks
 from .course import TAG_KEY, Course
 
 WINDOW_DAYS = 7
@@ -210,7 +210,7 @@ def _schedule(course: Course, key_id: str) -> str:
 
 
 def plan(course: Course) -> list[Step]:
-    """The steps, in the order that survives interruption: empty buckets, stacks, grants, aliases, keys, buckets."""
+    """The steps, in the order that survives interruption: empty buckets, stacks, grants, aliases, keys, trails, buckets."""
     steps: list[Step] = []
     buckets = course_buckets(course)
     cfn = course.client("cloudformation")
@@ -239,13 +239,15 @@ def plan(course: Course) -> list[Step]:
         if meta["KeyState"] != "PendingDeletion":
             steps.append(Step(f"schedule deletion of key {meta['KeyId']} in {WINDOW_DAYS} days",
                               partial(_schedule, course, meta["KeyId"])))
+    for trail in audit.course_trails(course):  # before its bucket, or it would write a new log file into it
+        steps.append(Step(f"stop and delete trail {trail}", partial(audit.delete_trail, course, trail)))
     for bucket in buckets:
         steps.append(Step(f"empty and delete bucket {bucket}", partial(_delete_bucket, course, bucket)))
     return steps
 
 
 def survivors(course: Course) -> list[str]:
-    """What of the learner's is still there: stacks, usable keys, aliases, grants and buckets."""
+    """What of the learner's is still there: stacks, usable keys, aliases, grants, trails and buckets."""
     found = [f"stack {s['StackName']} ({s['StackStatus']})" for s in course_stacks(course)]
     keys = course_keys(course)
     kms = course.client("kms")
@@ -258,6 +260,7 @@ def survivors(course: Course) -> list[str]:
             grants = []
         found += [f"grant {g['GrantId'][:12]}... on key {meta['KeyId']}" for g in grants]
     found += [f"alias {a['AliasName']}" for a in course_aliases(course, {k["KeyId"] for k in keys})]
+    found += [f"trail {t}" for t in audit.course_trails(course)]
     found += [f"bucket {b}" for b in course_buckets(course)]
     return found
 

@@ -141,6 +141,18 @@ def cmd_costs(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_workshop(args: argparse.Namespace) -> int:
+    """Print the link to hand out: nbgitpuller for a hub, or mybinder.org."""
+    from . import links
+
+    if args.action != "link":
+        raise CourseError(f"unknown workshop action {args.action!r}; try: kmscourse workshop link --hub URL --repo URL")
+    if args.hub is None and not args.binder:
+        raise CourseError("give the hub's URL (--hub https://hub.example.org) or --binder for a mybinder.org link.")
+    print(links.binder(args.repo, args.branch) if args.binder else links.nbgitpuller(args.hub, args.repo, args.branch))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, with one subcommand per task."""
     parser = argparse.ArgumentParser(prog="kmscourse", description="The AWS KMS course's helper command.")
@@ -165,6 +177,13 @@ def build_parser() -> argparse.ArgumentParser:
     cleanup.add_argument("--yes", action="store_true", help="on a real account, do not ask for the account id to confirm")
     cleanup.set_defaults(func=cmd_cleanup)
     sub.add_parser("costs", help="print the cost card and what your current course resources would cost").set_defaults(func=cmd_costs)
+    workshop = sub.add_parser("workshop", help="for instructors: `workshop link` prints the link that opens the course for learners")
+    workshop.add_argument("action", choices=["link"], help="link: the nbgitpuller link for a hub (or --binder)")
+    workshop.add_argument("--hub", help="the JupyterHub's URL, e.g. https://hub.example.org")
+    workshop.add_argument("--repo", required=True, help="the course repository's git URL that learners pull")
+    workshop.add_argument("--branch", default="main", help="the branch to pull (default: main)")
+    workshop.add_argument("--binder", action="store_true", help="print a mybinder.org link instead (GitHub repositories)")
+    workshop.set_defaults(func=cmd_workshop)
     return parser
 
 

@@ -131,8 +131,8 @@ def estimate(course: Course) -> str:
     buckets = bucket_keys(course)
     if buckets:
         lines.append(markdown_table(["Bucket", "S3 Bucket Key"], buckets))
-    lines.append("Requests are not counted here (the emulator has no CloudTrail); on a real account, Cost Explorer or "
-                 "CloudTrail shows how many you made against the 20,000 free each month.")
+    lines.append("Requests are not counted here; on a real account, Cost Explorer shows how many you made against the "
+                 "20,000 free each month, and CloudTrail (lesson 11) lists each one.")
     return "\n\n".join(lines)
 
 

@@ -1,6 +1,7 @@
 """The Course object every notebook holds: which backend, who you are, and clients that reach it."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -100,6 +101,12 @@ class Course:
                 "kmscourse.start()); this process reached an emulator that another process runs."
             )
         self.emulator.advance_clock(days=days, hours=hours)
+
+    def now(self) -> dt.datetime:
+        """Now as the backend sees it: the emulator's clock, or real time on AWS (or in another process's emulator)."""
+        if self.emulator is not None:
+            return self.emulator.now()  # type: ignore[no-any-return]
+        return dt.datetime.now(dt.UTC)
 
     def stop(self) -> None:
         """Stop the emulator (no-op on the sandbox backend)."""

@@ -4,6 +4,9 @@ https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys-determining-
 """
 from __future__ import annotations
 
+from typing import Any
+
+from . import audit
 from .course import Course
 from .show import markdown_table
 
@@ -14,7 +17,7 @@ def state(course: Course, key_id: str) -> str:
 
 
 def signals(course: Course, key_id: str) -> list[tuple[str, str]]:
-    """(signal, what KMS says) rows: state, aliases, grants, rotation, and recent CloudTrail use where there is one."""
+    """(signal, what KMS says) rows: state, aliases, grants, rotation, last use, and CloudTrail events naming it."""
     kms = course.client("kms")
     meta = kms.describe_key(KeyId=key_id)["KeyMetadata"]
     aliases = [a["AliasName"] for a in kms.list_aliases(KeyId=meta["KeyId"]).get("Aliases", [])]
@@ -26,15 +29,21 @@ def signals(course: Course, key_id: str) -> list[tuple[str, str]]:
         ("Grants on it", f"{len(grants)}" + (f" ({', '.join(sorted({g.get('Name') or g['GrantId'][:8] for g in grants}))})" if grants else "")),
         ("Automatic rotation", "enabled" if rotation else "disabled"),
     ]
-    if course.backend == "aws":
-        events = course.client("cloudtrail").lookup_events(
-            LookupAttributes=[{"AttributeKey": "ResourceName", "AttributeValue": meta["Arn"]}], MaxResults=50
-        ).get("Events", [])
-        latest = f", latest {events[0]['EventName']} at {events[0]['EventTime']:%Y-%m-%d}" if events else ""
-        rows.append(("CloudTrail events naming it (last 90 days)", f"{len(events)}{'+' if len(events) == 50 else ''}{latest}"))
-    else:
-        rows.append(("CloudTrail events naming it", "not available on the emulator (it has no CloudTrail)"))
+    rows.append(("Last successful use (GetKeyLastUsage)", _last_use(kms, meta["KeyId"])))
+    events = audit.events(course, "ResourceName", meta["Arn"])
+    latest = f", latest {events[0]['eventName']} at {events[0]['eventTime'][:10]}" if events else ""
+    rows.append(("CloudTrail events naming it (last 90 days)", f"{len(events)}{latest}"))
     return rows
+
+
+def _last_use(kms: Any, key_id: str) -> str:
+    """GetKeyLastUsage in words: the operation and its date, or none since tracking began."""
+    answer = kms.get_key_last_usage(KeyId=key_id)
+    last = answer.get("KeyLastUsage") or {}
+    if last:
+        return f"{last['Operation']} at {last['Timestamp']:%Y-%m-%d}"
+    before = answer["KeyCreationDate"] < answer["TrackingStartDate"]
+    return f"none since {answer['TrackingStartDate']:%Y-%m-%d}" + (" (it may have been used before)" if before else "")
 
 
 def table(course: Course, key_id: str) -> str:

@@ -151,6 +151,10 @@ class Emulator:
         """Move the emulator's clock forward (deletion windows and rotation periods pass at once)."""
         return clock.advance(days=days, hours=hours)
 
+    def now(self) -> Any:
+        """The emulator's clock now (real time plus every advance_clock): the time its events and dates carry."""
+        return clock.now()
+
     def serve_forever(self) -> None:
         """Block until interrupted (for `kmsemu serve`)."""
         if self._thread is None:

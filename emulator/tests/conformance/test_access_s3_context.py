@@ -1,0 +1,32 @@
+"""A key policy that tests S3's encryption context: one prefix of a bucket readable by one principal only."""
+from __future__ import annotations
+
+import pytest
+from access_support import admin, colleague, eventually, key_policy, me, root, statement  # noqa: F401  (fixtures)
+from botocore.exceptions import ClientError
+
+
+@pytest.mark.behaviour("A Deny on kms:EncryptionContext:aws:s3:arn with ArnNotEquals aws:PrincipalArn keeps one prefix for one principal")
+def test_deny_on_the_object_arn_except_one_principal(course, made, colleague) -> None:
+    """S3 calls KMS with the object's ARN as encryption context (aws:s3:arn), so a key policy Deny of kms:Decrypt with
+    StringLike kms:EncryptionContext:aws:s3:arn on a prefix and ArnNotEquals aws:PrincipalArn refuses GetObject of
+    those objects to every other caller (S3 answers AccessDenied), while other objects, and the exempt principal,
+    still read. https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#encryption-context and
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN"""
+    s3, bucket = course.client("s3"), made.unique("ctx")
+    config = {} if course.region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": course.region}}
+    s3.create_bucket(Bucket=bucket, **config)
+    made.cleanups.append(lambda: s3.delete_bucket(Bucket=bucket))
+    deny = statement("*", "kms:Decrypt", effect="Deny", condition={
+        "StringLike": {"kms:EncryptionContext:aws:s3:arn": f"arn:aws:s3:::{bucket}/payroll/*"},
+        "ArnNotEquals": {"aws:PrincipalArn": me(course)}})
+    key = made.key(Policy=key_policy(admin(course), root(course), deny))
+    for name in ("payroll/nov.csv", "reports/q3.csv"):
+        s3.put_object(Bucket=bucket, Key=name, Body=name.encode(), ServerSideEncryption="aws:kms", SSEKMSKeyId=key["KeyId"])
+        made.cleanups.append(lambda name=name: s3.delete_object(Bucket=bucket, Key=name))
+    theirs = colleague.client("s3")
+    assert eventually(course, lambda: theirs.get_object(Bucket=bucket, Key="reports/q3.csv"))["Body"].read() == b"reports/q3.csv"
+    with pytest.raises(ClientError) as info:
+        theirs.get_object(Bucket=bucket, Key="payroll/nov.csv")
+    assert info.value.response["Error"]["Code"] == "AccessDenied"
+    assert s3.get_object(Bucket=bucket, Key="payroll/nov.csv")["Body"].read() == b"payroll/nov.csv"
