@@ -237,3 +237,24 @@ def test_trails_are_stopped_and_deleted_before_their_buckets(course) -> None:
     assert trail not in names and {other_trail, "kmscourse-trails-untagged"} <= names
     assert bucket not in {b["Name"] for b in c.client("s3").list_buckets()["Buckets"]}
     cloudtrail.delete_trail(Name="kmscourse-trails-untagged")
+
+
+def test_the_cast_goes_with_its_access_keys_and_policies(course) -> None:
+    """Lesson 09's colleague holds AdministratorAccess and an access key: teardown removes the learner's cast, and
+    leaves another learner's and an untagged look-alike."""
+    from kmscourse import cast
+
+    c, other = as_learner(course, "cast"), as_learner(course, "cast-other")
+    colleague = cast.colleague(c)
+    cast.member(c, "reader", inline={"read": '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
+                                                  '"Action": "kms:DescribeKey", "Resource": "*"}]}'})
+    theirs = cast.colleague(other)
+    iam = c.client("iam")
+    iam.create_user(UserName="kmscourse-cast-untagged")
+    report = cleanup.teardown(c)
+    assert report.ok, str(report)
+    assert f"deleted IAM user {colleague.user_name} (its access keys and policies)" in report.done
+    names = {u["UserName"] for u in iam.list_users()["Users"]}
+    assert not {colleague.user_name, c.name("reader")} & names
+    assert {theirs.user_name, "kmscourse-cast-untagged"} <= names
+    iam.delete_user(UserName="kmscourse-cast-untagged")

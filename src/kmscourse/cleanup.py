@@ -20,7 +20,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from . import audit, stacks
+from . import audit, course_users, stacks
 from .course import TAG_KEY, Course
 
 WINDOW_DAYS = 7
@@ -210,7 +210,7 @@ def _schedule(course: Course, key_id: str) -> str:
 
 
 def plan(course: Course) -> list[Step]:
-    """The steps, in the order that survives interruption: empty buckets, stacks, grants, aliases, keys, trails, buckets."""
+    """The steps, in the order that survives interruption: empty buckets, stacks, grants, aliases, keys, trails, IAM users, buckets."""
     steps: list[Step] = []
     buckets = course_buckets(course)
     cfn = course.client("cloudformation")
@@ -241,13 +241,15 @@ def plan(course: Course) -> list[Step]:
                               partial(_schedule, course, meta["KeyId"])))
     for trail in audit.course_trails(course):  # before its bucket, or it would write a new log file into it
         steps.append(Step(f"stop and delete trail {trail}", partial(audit.delete_trail, course, trail)))
+    for user in course_users.course_users(course):  # last of IAM: a lesson's own calls no longer need them
+        steps.append(Step(f"delete IAM user {user}", partial(course_users.delete_user, course, user)))
     for bucket in buckets:
         steps.append(Step(f"empty and delete bucket {bucket}", partial(_delete_bucket, course, bucket)))
     return steps
 
 
 def survivors(course: Course) -> list[str]:
-    """What of the learner's is still there: stacks, usable keys, aliases, grants, trails and buckets."""
+    """What of the learner's is still there: stacks, usable keys, aliases, grants, trails, IAM users and buckets."""
     found = [f"stack {s['StackName']} ({s['StackStatus']})" for s in course_stacks(course)]
     keys = course_keys(course)
     kms = course.client("kms")
@@ -261,6 +263,7 @@ def survivors(course: Course) -> list[str]:
         found += [f"grant {g['GrantId'][:12]}... on key {meta['KeyId']}" for g in grants]
     found += [f"alias {a['AliasName']}" for a in course_aliases(course, {k["KeyId"] for k in keys})]
     found += [f"trail {t}" for t in audit.course_trails(course)]
+    found += [f"IAM user {u}" for u in course_users.course_users(course)]
     found += [f"bucket {b}" for b in course_buckets(course)]
     return found
 

@@ -172,7 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     lab.set_defaults(func=cmd_lab)
     sub.add_parser("options", help="list the environment variables the course reads").set_defaults(func=cmd_options)
     sub.add_parser("preflight", help="check versions, backend, identity and region").set_defaults(func=cmd_preflight)
-    cleanup = sub.add_parser("cleanup", help="remove this learner's course stacks, keys, aliases, grants and buckets (nothing else)")
+    cleanup = sub.add_parser("cleanup", help="remove this learner's course stacks, keys, aliases, grants, trails, IAM users and buckets (nothing else)")
     cleanup.add_argument("--dry-run", action="store_true", help="only show what would be removed; change nothing")
     cleanup.add_argument("--yes", action="store_true", help="on a real account, do not ask for the account id to confirm")
     cleanup.set_defaults(func=cmd_cleanup)
