@@ -1,0 +1,76 @@
+"""Two learners on one host (a JupyterHub node, where everyone shares 127.0.0.1): neither can use or reset the other's
+emulator, though each can reach the other's port."""
+from __future__ import annotations
+
+import signal
+import subprocess
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+
+import boto3
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+from support import BIN, ROOT, clean_env, free_port
+
+
+def _start() -> tuple[subprocess.Popen[str], dict[str, str]]:
+    """One learner's emulator, as `kmscourse emulator` runs it, and the export lines it printed."""
+    port = free_port()
+    proc = subprocess.Popen([str(BIN / "kmscourse"), "emulator", "--port", str(port)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=clean_env(), cwd=ROOT)
+    exports: dict[str, str] = {}
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith("export "):
+            name, _, value = line[len("export "):].strip().partition("=")
+            exports[name] = value
+        if "no_proxy" in exports:
+            break
+    return proc, exports
+
+
+@pytest.fixture(scope="module")
+def learners() -> Iterator[tuple[dict[str, str], dict[str, str]]]:
+    """Learner A's and learner B's emulators, stopped by PID afterwards."""
+    a, a_env = _start()
+    b, b_env = _start()
+    try:
+        yield a_env, b_env
+    finally:
+        for proc in (a, b):
+            proc.send_signal(signal.SIGINT)
+            proc.wait(timeout=20)
+
+
+def _kms(endpoint: str, creds: dict[str, str]):
+    return boto3.client("kms", region_name="us-west-2", endpoint_url=endpoint, aws_access_key_id=creds["AWS_ACCESS_KEY_ID"],
+                        aws_secret_access_key=creds["AWS_SECRET_ACCESS_KEY"], config=Config(retries={"max_attempts": 1}))
+
+
+def test_each_learner_uses_their_own_emulator(learners) -> None:
+    a, b = learners
+    assert a["AWS_ACCESS_KEY_ID"] != b["AWS_ACCESS_KEY_ID"] and a["AWS_ENDPOINT_URL"] != b["AWS_ENDPOINT_URL"]
+    key = _kms(a["AWS_ENDPOINT_URL"], a).create_key(Description="A's key")["KeyMetadata"]["KeyId"]
+    assert _kms(a["AWS_ENDPOINT_URL"], a).describe_key(KeyId=key)["KeyMetadata"]["Description"] == "A's key"
+
+
+def test_b_cannot_use_a_emulator_with_b_credentials(learners) -> None:
+    a, b = learners
+    with pytest.raises(ClientError) as info:
+        _kms(a["AWS_ENDPOINT_URL"], b).list_keys()
+    assert info.value.response["Error"]["Code"] == "UnrecognizedClientException"
+
+
+@pytest.mark.parametrize("path", ["/moto-api/reset", "/moto-api/data.json"])
+def test_b_cannot_reset_or_read_a_emulator(learners, path: str) -> None:
+    a, _ = learners
+    method = "POST" if path.endswith("reset") else "GET"
+    request = urllib.request.Request(a["AWS_ENDPOINT_URL"] + path, method=method, data=b"" if method == "POST" else None)
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(request, timeout=10)
+    assert 400 <= info.value.code < 500
+    assert b"A's key" not in info.value.read()
+    keys = _kms(a["AWS_ENDPOINT_URL"], a).list_keys()["Keys"]
+    assert keys, "A's key survived"
