@@ -141,6 +141,35 @@ def cmd_costs(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_cohort(args: argparse.Namespace) -> int:
+    """Cleanup or cost for every learner in a cohort file; cleanup exits 1 when anything survived."""
+    from pathlib import Path
+
+    from . import cohort
+    from .remote import NO_EMULATOR, course_for_command
+
+    learners = cohort.read(Path(args.file))  # every name checked before anything is touched
+    course = course_for_command()
+    if course is None:
+        print(f"kmscourse cohort: no backend to act on. {NO_EMULATOR}")
+        return 0
+    print(f"kmscourse cohort {args.action} | {len(learners)} learners | {course.banner}")
+    if args.action == "cost":
+        usd = cohort.monthly_usd(course, learners)
+        for learner, figure in usd.items():
+            print(f"  {learner:<32} USD {figure:7.2f} per month")
+        print(f"cohort total: about USD {sum(usd.values()):.2f} per month in key charges (the cost card's figures).")
+        return 0
+    if course.backend == "aws" and not args.dry_run and not args.yes:
+        raise CourseError("cohort cleanup on a real account needs --yes; run it with --dry-run first to see the plan.")
+    reports = cohort.teardown(course, learners, dry_run=args.dry_run, echo=lambda line: print(f"  {line}"))
+    left = cohort.survivors(reports)
+    print("Dry run: nothing was changed." if args.dry_run else
+          ("Still there afterwards:\n" + "\n".join(f"  ! {item}" for item in left)) if left else
+          f"Nothing of the cohort's {len(learners)} learners survived (keys wait out their deletion window).")
+    return 1 if left and not args.dry_run else 0
+
+
 def cmd_workshop(args: argparse.Namespace) -> int:
     """Print the link to hand out: nbgitpuller for a hub, or mybinder.org."""
     from . import links
@@ -177,6 +206,12 @@ def build_parser() -> argparse.ArgumentParser:
     cleanup.add_argument("--yes", action="store_true", help="on a real account, do not ask for the account id to confirm")
     cleanup.set_defaults(func=cmd_cleanup)
     sub.add_parser("costs", help="print the cost card and what your current course resources would cost").set_defaults(func=cmd_costs)
+    cohort = sub.add_parser("cohort", help="for instructors: cleanup or cost for every learner named in a cohort file")
+    cohort.add_argument("action", choices=["cleanup", "cost"], help="cleanup: each learner's teardown; cost: key charges per learner")
+    cohort.add_argument("file", help="the cohort file: one KMSCOURSE_LEARNER name per line, # for comments")
+    cohort.add_argument("--dry-run", action="store_true", help="cleanup: only show what would be removed; change nothing")
+    cohort.add_argument("--yes", action="store_true", help="cleanup on a real account: do it without asking")
+    cohort.set_defaults(func=cmd_cohort)
     workshop = sub.add_parser("workshop", help="for instructors: `workshop link` prints the link that opens the course for learners")
     workshop.add_argument("action", choices=["link"], help="link: the nbgitpuller link for a hub (or --binder)")
     workshop.add_argument("--hub", help="the JupyterHub's URL, e.g. https://hub.example.org")
