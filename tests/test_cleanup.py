@@ -258,3 +258,72 @@ def test_the_cast_goes_with_its_access_keys_and_policies(course) -> None:
     assert not {colleague.user_name, c.name("reader")} & names
     assert {theirs.user_name, "kmscourse-cast-untagged"} <= names
     iam.delete_user(UserName="kmscourse-cast-untagged")
+
+
+def _imported(c, name: str, tmp_path) -> tuple[str, str]:
+    """Two EXTERNAL keys for the learner: one with its material imported, one still PendingImport."""
+    from kmscourse import imported_keys
+
+    material_file = tmp_path / f"{name}.bin"
+    material = imported_keys.load_or_create_material(material_file)
+    loaded = imported_keys.ensure_external_key(c, f"{name}-loaded", "cleanup test", material_file)
+    imported_keys.import_material(c.client("kms"), loaded.key_id, material)
+    pending = imported_keys.ensure_external_key(c, f"{name}-pending", "cleanup test", material_file)
+    return loaded.key_id, pending.key_id
+
+
+def test_keys_with_imported_material_are_scheduled_in_any_state(course, tmp_path) -> None:
+    c = as_learner(course, "byok")
+    loaded, pending = _imported(c, "byok", tmp_path)
+    report = cleanup.teardown(c)
+    assert report.ok, str(report)
+    kms = c.client("kms")
+    for key_id in (loaded, pending):
+        assert kms.describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"] == "PendingDeletion", key_id
+    assert not [a for a in kms.list_aliases()["Aliases"] if a["AliasName"].startswith("alias/kmscourse-byok-")]
+
+
+def test_replicas_in_other_regions_go_first_and_the_primary_waits(course) -> None:
+    """An untagged replica (ReplicateKey without Tags) is still found through its tagged primary, with its alias there."""
+    from kmscourse import multi_region
+
+    c = as_learner(course, "mrk")
+    region = multi_region.other_region(c)
+    primary = multi_region.ensure_primary(c, "mrk", "cleanup test")
+    c.client("kms").replicate_key(KeyId=primary.key_id, ReplicaRegion=region)
+    multi_region.point_alias_in(c, region, primary.alias, primary.key_id)
+    there = multi_region.client(c, region)
+    there.create_grant(KeyId=primary.key_id, GranteePrincipal=c.identity_arn, Operations=["Decrypt"])
+    foreign_mrk = multi_region.ensure_primary(as_learner(course, "mrk-other"), "mrk", "another learner's")
+    multi_region.ensure_replica(as_learner(course, "mrk-other"), foreign_mrk, region)
+
+    plan = [step.plan for step in cleanup.plan(c)]
+    replica_step = f"schedule deletion of key {primary.key_id} in {region} in 7 days"
+    assert replica_step in plan and plan.index(replica_step) < plan.index(f"schedule deletion of key {primary.key_id} in 7 days")
+    report = cleanup.teardown(c)
+    assert report.ok, str(report)
+    assert f"deleted alias {primary.alias} in {region}" in report.done
+    assert any(line.startswith(f"scheduled deletion of key {primary.key_id}: it waits in PendingReplicaDeletion")
+               for line in report.done)
+    assert there.describe_key(KeyId=primary.key_id)["KeyMetadata"]["KeyState"] == "PendingDeletion"
+    assert there.list_grants(KeyId=primary.key_id)["Grants"] == []
+    assert c.client("kms").describe_key(KeyId=primary.key_id)["KeyMetadata"]["KeyState"] == "PendingReplicaDeletion"
+    for client in (c.client("kms"), there):
+        assert client.describe_key(KeyId=foreign_mrk.key_id)["KeyMetadata"]["KeyState"] == "Enabled"
+    again = cleanup.teardown(c)
+    assert again.ok and again.done == [], str(again)
+
+
+def test_a_primary_moved_to_another_region_is_found_from_its_replica(course) -> None:
+    from kmscourse import multi_region
+
+    c = as_learner(course, "moved")
+    region = multi_region.other_region(c)
+    primary = multi_region.ensure_primary(c, "mrk", "cleanup test")
+    multi_region.ensure_replica(c, primary, region)
+    c.client("kms").update_primary_region(KeyId=primary.key_id, PrimaryRegion=region)
+    report = cleanup.teardown(c)
+    assert report.ok, str(report)
+    there = multi_region.client(c, region)
+    assert there.describe_key(KeyId=primary.key_id)["KeyMetadata"]["KeyState"] in cleanup.WAITING
+    assert c.client("kms").describe_key(KeyId=primary.key_id)["KeyMetadata"]["KeyState"] == "PendingDeletion"

@@ -54,6 +54,21 @@ def test_estimate_prices_keys_by_state_and_rotations(course) -> None:
     assert "4 key(s), about **USD 6.00 per month**" in costs.estimate(c)
 
 
+def test_a_replica_in_another_region_is_priced_as_a_key(course) -> None:
+    """Each member of a multi-Region key is billed as a key: the replica, in its own Region, is on the estimate."""
+    from kmscourse import multi_region
+
+    c = as_learner(course, "costs-mrk")
+    region = multi_region.other_region(c)
+    primary = multi_region.ensure_primary(c, "mrk", "cost test")
+    c.client("kms").replicate_key(KeyId=primary.key_id, ReplicaRegion=region)
+    priced = {k.key_id: k for k in costs.key_costs(c)}
+    assert priced[f"{primary.key_id} ({region})"].monthly_usd == 1.0
+    assert "2 key(s), about **USD 2.00 per month**" in costs.estimate(c)
+    cleanup.teardown(c)
+    assert "about **USD 0.00 per month**" in costs.estimate(c)
+
+
 def test_estimate_after_teardown_is_zero(course) -> None:
     c = as_learner(course, "costs-gone")
     ensure_key(c, "one", "cost test")

@@ -4,11 +4,17 @@ What counts as the course's, for learner L (both conditions, always):
 - a CloudFormation stack or S3 bucket named `kmscourse-L-...` **and** tagged `kmscourse:learner=L`;
 - a KMS key tagged `kmscourse:learner=L` (keys have no names; the tag is what `course.tags()` puts on every course key);
 - an alias named `alias/kmscourse-L-...` whose key is one of those keys (or whose key is already gone);
-- the grants on those keys.
+- the grants on those keys;
+- the other members of a multi-Region key that is one of those keys (its replicas, or its primary after
+  `update_primary_region`), in their own Regions, tagged or not: they share its key id and were made from it; with
+  their aliases named `alias/kmscourse-L-...` and their grants. Keys with imported material (PendingImport or not)
+  are keys like any other: their deletion is scheduled, and KMS deletes the material with them.
 
 Order matters, so that an interrupted run can simply be run again: buckets are emptied before their stacks are
 deleted (a stack cannot delete a bucket that still holds objects), and each key loses its grants and aliases before
-its deletion is scheduled, so a half-done key is still found by its tag on the next run.
+its deletion is scheduled, so a half-done key is still found by its tag on the next run. Members of a multi-Region
+key in other Regions are scheduled before the course's Region, so a primary does not wait on replicas the run has not
+reached yet (it waits in PendingReplicaDeletion until they are gone, which also costs nothing).
 """
 from __future__ import annotations
 
@@ -22,9 +28,13 @@ from botocore.exceptions import ClientError
 
 from . import audit, course_users, stacks
 from .course import TAG_KEY, Course
+from .multi_region import client as region_client
 
 WINDOW_DAYS = 7
 """The waiting period for keys that cleanup schedules: the minimum AWS allows."""
+
+WAITING = ("PendingDeletion", "PendingReplicaDeletion")
+"""The states of a key whose deletion is scheduled: no charge, nothing left to do."""
 
 
 @dataclass
@@ -131,9 +141,23 @@ def course_keys(course: Course) -> list[dict[str, Any]]:
     return found
 
 
-def course_aliases(course: Course, key_ids: set[str]) -> list[dict[str, Any]]:
-    """Aliases named alias/kmscourse-<learner>-... that point at one of `key_ids` or at no key any more."""
-    kms = course.client("kms")
+def related_keys(course: Course, keys: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+    """(Region, metadata) of each other member of the learner's multi-Region keys, in the other Regions, that exists."""
+    found = []
+    for meta in keys:
+        config = meta.get("MultiRegionConfiguration") or {}
+        members = [config.get("PrimaryKey", {})] + config.get("ReplicaKeys", [])
+        for region in sorted({m["Region"] for m in members if m.get("Region") and m["Region"] != course.region}):
+            try:
+                found.append((region, region_client(course, region).describe_key(KeyId=meta["KeyId"])["KeyMetadata"]))
+            except ClientError:
+                continue  # deleted meanwhile
+    return found
+
+
+def course_aliases(course: Course, key_ids: set[str], region: str | None = None) -> list[dict[str, Any]]:
+    """Aliases named alias/kmscourse-<learner>-... that point at one of `key_ids` or at no key any more (in `region`)."""
+    kms = region_client(course, region or course.region)
     found = []
     existing = {k["KeyId"] for page in kms.get_paginator("list_keys").paginate() for k in page["Keys"]}
     for page in kms.get_paginator("list_aliases").paginate():
@@ -179,34 +203,73 @@ def _delete_stack(course: Course, stack: str) -> str:
     return f"stack {stack} ended in {final}: {stacks.failure_reason(course, stack)}"
 
 
-def _revoke(course: Course, key_id: str, grant_id: str) -> str:
-    course.client("kms").revoke_grant(KeyId=key_id, GrantId=grant_id)
-    return f"revoked grant {grant_id[:12]}... on key {key_id}"
+def _where(course: Course, region: str) -> str:
+    """'' in the course's Region, else ' in <region>', for the lines cleanup prints."""
+    return "" if region == course.region else f" in {region}"
 
 
-def _delete_alias(course: Course, alias: str) -> str:
+def _kms(course: Course, region: str) -> Any:
+    """The KMS client for `region`."""
+    return region_client(course, region)
+
+
+def _revoke(course: Course, key_id: str, grant_id: str, region: str | None = None) -> str:
+    region = region or course.region
+    _kms(course, region).revoke_grant(KeyId=key_id, GrantId=grant_id)
+    return f"revoked grant {grant_id[:12]}... on key {key_id}{_where(course, region)}"
+
+
+def _delete_alias(course: Course, alias: str, region: str | None = None) -> str:
+    region = region or course.region
     try:
-        course.client("kms").delete_alias(AliasName=alias)
+        _kms(course, region).delete_alias(AliasName=alias)
     except ClientError as exc:
         if _code(exc) != "NotFoundException":
             raise
-        return f"alias {alias} was already gone"
-    return f"deleted alias {alias}"
+        return f"alias {alias}{_where(course, region)} was already gone"
+    return f"deleted alias {alias}{_where(course, region)}"
 
 
-def _schedule(course: Course, key_id: str) -> str:
+def _schedule(course: Course, key_id: str, region: str | None = None) -> str:
     """Schedule the key's deletion with the minimum window, unless it is already pending or gone."""
-    kms = course.client("kms")
+    region = region or course.region
+    kms, where = _kms(course, region), _where(course, region)
     try:
         meta = kms.describe_key(KeyId=key_id)["KeyMetadata"]
         if meta["KeyState"] == "PendingDeletion":
-            return f"key {key_id} was already pending deletion (until {_utc(meta['DeletionDate'])})"
+            return f"key {key_id}{where} was already pending deletion (until {_utc(meta['DeletionDate'])})"
+        if meta["KeyState"] == "PendingReplicaDeletion":
+            return f"key {key_id}{where} was already waiting for its replicas' deletion (PendingReplicaDeletion)"
         answer = kms.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=WINDOW_DAYS)
     except ClientError as exc:
         if _code(exc) == "NotFoundException":
-            return f"key {key_id} was already gone"
+            return f"key {key_id}{where} was already gone"
         raise
-    return f"scheduled deletion of key {key_id} in {WINDOW_DAYS} days (on {_utc(answer['DeletionDate'])})"
+    if answer.get("KeyState") == "PendingReplicaDeletion":
+        return (f"scheduled deletion of key {key_id}{where}: it waits in PendingReplicaDeletion until its replicas are "
+                f"gone, then {WINDOW_DAYS} days")
+    return f"scheduled deletion of key {key_id}{where} in {WINDOW_DAYS} days (on {_utc(answer['DeletionDate'])})"
+
+
+def _key_steps(course: Course, region: str, keys: list[dict[str, Any]]) -> list[Step]:
+    """Revoke the keys' grants, delete their aliases, schedule their deletion: all in one Region."""
+    steps: list[Step] = []
+    kms, where = _kms(course, region), _where(course, region)
+    for meta in keys:
+        try:
+            grants = kms.list_grants(KeyId=meta["KeyId"]).get("Grants", [])
+        except ClientError:
+            grants = []
+        for grant in grants:
+            steps.append(Step(f"revoke grant {grant['GrantId'][:12]}... on key {meta['KeyId']}{where}",
+                              partial(_revoke, course, meta["KeyId"], grant["GrantId"], region)))
+    for alias in course_aliases(course, {k["KeyId"] for k in keys}, region):
+        steps.append(Step(f"delete alias {alias['AliasName']}{where}", partial(_delete_alias, course, alias["AliasName"], region)))
+    for meta in keys:
+        if meta["KeyState"] not in WAITING:
+            steps.append(Step(f"schedule deletion of key {meta['KeyId']}{where} in {WINDOW_DAYS} days",
+                              partial(_schedule, course, meta["KeyId"], region)))
+    return steps
 
 
 def plan(course: Course) -> list[Step]:
@@ -223,22 +286,9 @@ def plan(course: Course) -> list[Step]:
                 steps.append(Step(f"empty bucket {bucket} (in stack {name})", partial(_empty_bucket, course, bucket)))
         steps.append(Step(f"delete stack {name}", partial(_delete_stack, course, name)))
     keys = course_keys(course)
-    key_ids = {k["KeyId"] for k in keys}
-    kms = course.client("kms")
-    for meta in keys:
-        try:
-            grants = kms.list_grants(KeyId=meta["KeyId"]).get("Grants", [])
-        except ClientError:
-            grants = []
-        for grant in grants:
-            steps.append(Step(f"revoke grant {grant['GrantId'][:12]}... on key {meta['KeyId']}",
-                              partial(_revoke, course, meta["KeyId"], grant["GrantId"])))
-    for alias in course_aliases(course, key_ids):
-        steps.append(Step(f"delete alias {alias['AliasName']}", partial(_delete_alias, course, alias["AliasName"])))
-    for meta in keys:
-        if meta["KeyState"] != "PendingDeletion":
-            steps.append(Step(f"schedule deletion of key {meta['KeyId']} in {WINDOW_DAYS} days",
-                              partial(_schedule, course, meta["KeyId"])))
+    for region, members in _by_region(related_keys(course, keys)).items():
+        steps += _key_steps(course, region, members)
+    steps += _key_steps(course, course.region, keys)
     for trail in audit.course_trails(course):  # before its bucket, or it would write a new log file into it
         steps.append(Step(f"stop and delete trail {trail}", partial(audit.delete_trail, course, trail)))
     for user in course_users.course_users(course):  # last of IAM: a lesson's own calls no longer need them
@@ -248,20 +298,29 @@ def plan(course: Course) -> list[Step]:
     return steps
 
 
+def _by_region(found: list[tuple[str, dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """Related keys grouped by their Region."""
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for region, meta in found:
+        grouped.setdefault(region, []).append(meta)
+    return grouped
+
+
 def survivors(course: Course) -> list[str]:
     """What of the learner's is still there: stacks, usable keys, aliases, grants, trails, IAM users and buckets."""
     found = [f"stack {s['StackName']} ({s['StackStatus']})" for s in course_stacks(course)]
     keys = course_keys(course)
-    kms = course.client("kms")
-    for meta in keys:
-        if meta["KeyState"] != "PendingDeletion":
-            found.append(f"key {meta['KeyId']} ({meta['KeyState']})")
-        try:
-            grants = kms.list_grants(KeyId=meta["KeyId"]).get("Grants", [])
-        except ClientError:
-            grants = []
-        found += [f"grant {g['GrantId'][:12]}... on key {meta['KeyId']}" for g in grants]
-    found += [f"alias {a['AliasName']}" for a in course_aliases(course, {k["KeyId"] for k in keys})]
+    for region, members in [(course.region, keys), *_by_region(related_keys(course, keys)).items()]:
+        kms, where = _kms(course, region), _where(course, region)
+        for meta in members:
+            if meta["KeyState"] not in WAITING:
+                found.append(f"key {meta['KeyId']}{where} ({meta['KeyState']})")
+            try:
+                grants = kms.list_grants(KeyId=meta["KeyId"]).get("Grants", [])
+            except ClientError:
+                grants = []
+            found += [f"grant {g['GrantId'][:12]}... on key {meta['KeyId']}{where}" for g in grants]
+        found += [f"alias {a['AliasName']}{where}" for a in course_aliases(course, {k["KeyId"] for k in members}, region)]
     found += [f"trail {t}" for t in audit.course_trails(course)]
     found += [f"IAM user {u}" for u in course_users.course_users(course)]
     found += [f"bucket {b}" for b in course_buckets(course)]

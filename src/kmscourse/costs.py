@@ -80,20 +80,22 @@ class KeyCost:
 
 
 def key_costs(course: Course) -> list[KeyCost]:
-    """Every key tagged for the learner, priced by the card (nothing while PendingDeletion)."""
-    from .cleanup import course_keys
+    """Every key tagged for the learner, and the other Regions' members of its multi-Region keys (each is billed as a
+    key), priced by the card (nothing while their deletion is scheduled)."""
+    from .cleanup import WAITING, course_keys, related_keys
+    from .multi_region import client
 
-    kms = course.client("kms")
+    keys = course_keys(course)
     found = []
-    for meta in course_keys(course):
-        key_id, state = meta["KeyId"], meta["KeyState"]
+    for region, meta in [(course.region, m) for m in keys] + related_keys(course, keys):
+        kms, key_id, state = client(course, region), meta["KeyId"], meta["KeyState"]
         try:
             rotations = len(kms.list_key_rotations(KeyId=key_id).get("Rotations", []))
         except ClientError:
             rotations = 0  # asymmetric and HMAC keys have no rotations to list; pending keys may refuse
         aliases = ", ".join(a["AliasName"] for a in kms.list_aliases(KeyId=key_id).get("Aliases", [])) or "-"
-        monthly = 0.0 if state == "PendingDeletion" else monthly_usd(rotations)
-        found.append(KeyCost(key_id, aliases, state, rotations, monthly))
+        monthly = 0.0 if state in WAITING else monthly_usd(rotations)
+        found.append(KeyCost(key_id if region == course.region else f"{key_id} ({region})", aliases, state, rotations, monthly))
     return found
 
 
