@@ -18,7 +18,6 @@ reached yet (it waits in PendingReplicaDeletion until they are gone, which also 
 """
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -27,14 +26,19 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from . import audit, course_users, stacks
-from .course import TAG_KEY, Course
-from .multi_region import client as region_client
-
-WINDOW_DAYS = 7
-"""The waiting period for keys that cleanup schedules: the minimum AWS allows."""
-
-WAITING = ("PendingDeletion", "PendingReplicaDeletion")
-"""The states of a key whose deletion is scheduled: no charge, nothing left to do."""
+from .cleanup_keys import (
+    WAITING,
+    by_region,
+    course_aliases,
+    course_keys,
+    error_code,
+    is_tagged,
+    key_steps,
+    kms_in,
+    related_keys,
+    where_text,
+)
+from .course import Course
 
 
 @dataclass
@@ -81,27 +85,13 @@ class Report:
     __repr__ = __str__
 
 
-def _utc(when: dt.datetime) -> str:
-    """A timestamp in UTC, to the second."""
-    return f"{when.astimezone(dt.UTC):%Y-%m-%d %H:%M:%S} UTC"
-
-
-def _code(exc: ClientError) -> str:
-    return str(exc.response.get("Error", {}).get("Code", ""))
-
-
-def _tagged(tags: list[dict[str, str]], learner: str, key: str = "Key", value: str = "Value") -> bool:
-    """True when the tag list carries kmscourse:learner=<learner>."""
-    return any(t.get(key) == TAG_KEY and t.get(value) == learner for t in tags or [])
-
-
 def course_stacks(course: Course) -> list[dict[str, Any]]:
     """The learner's stacks that exist (name prefix and tag)."""
     found = []
     for page in course.client("cloudformation").get_paginator("describe_stacks").paginate():
         for stack in page["Stacks"]:
             if (stack["StackName"].startswith(course.prefix) and stack.get("StackStatus") != "DELETE_COMPLETE"
-                    and _tagged(stack.get("Tags", []), course.learner)):
+                    and is_tagged(stack.get("Tags", []), course.learner)):
                 found.append(stack)
     return found
 
@@ -118,53 +108,8 @@ def course_buckets(course: Course) -> list[str]:
             tags = s3.get_bucket_tagging(Bucket=name).get("TagSet", [])
         except ClientError:
             continue  # no tags (NoSuchTagSet), or not reachable from this region: not provably ours
-        if _tagged(tags, course.learner):
+        if is_tagged(tags, course.learner):
             found.append(name)
-    return found
-
-
-def course_keys(course: Course) -> list[dict[str, Any]]:
-    """The metadata of every customer managed key tagged for the learner, in any state."""
-    kms = course.client("kms")
-    found = []
-    for page in kms.get_paginator("list_keys").paginate():
-        for entry in page["Keys"]:
-            try:
-                meta = kms.describe_key(KeyId=entry["KeyId"])["KeyMetadata"]
-                if meta.get("KeyManager") != "CUSTOMER":
-                    continue
-                tags = kms.list_resource_tags(KeyId=entry["KeyId"]).get("Tags", [])
-            except ClientError:
-                continue  # gone meanwhile, or not ours to read
-            if _tagged(tags, course.learner, "TagKey", "TagValue"):
-                found.append(meta)
-    return found
-
-
-def related_keys(course: Course, keys: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
-    """(Region, metadata) of each other member of the learner's multi-Region keys, in the other Regions, that exists."""
-    found = []
-    for meta in keys:
-        config = meta.get("MultiRegionConfiguration") or {}
-        members = [config.get("PrimaryKey", {})] + config.get("ReplicaKeys", [])
-        for region in sorted({m["Region"] for m in members if m.get("Region") and m["Region"] != course.region}):
-            try:
-                found.append((region, region_client(course, region).describe_key(KeyId=meta["KeyId"])["KeyMetadata"]))
-            except ClientError:
-                continue  # deleted meanwhile
-    return found
-
-
-def course_aliases(course: Course, key_ids: set[str], region: str | None = None) -> list[dict[str, Any]]:
-    """Aliases named alias/kmscourse-<learner>-... that point at one of `key_ids` or at no key any more (in `region`)."""
-    kms = region_client(course, region or course.region)
-    found = []
-    existing = {k["KeyId"] for page in kms.get_paginator("list_keys").paginate() for k in page["Keys"]}
-    for page in kms.get_paginator("list_aliases").paginate():
-        for alias in page["Aliases"]:
-            target = alias.get("TargetKeyId")
-            if alias["AliasName"].startswith(f"alias/{course.prefix}") and (target in key_ids or target not in existing):
-                found.append(alias)
     return found
 
 
@@ -186,7 +131,7 @@ def _delete_bucket(course: Course, bucket: str) -> str:
         _empty_bucket(course, bucket)
         course.client("s3").delete_bucket(Bucket=bucket)
     except ClientError as exc:
-        if _code(exc) == "NoSuchBucket":
+        if error_code(exc) == "NoSuchBucket":
             return f"bucket {bucket} was already gone"
         raise
     return f"deleted bucket {bucket}"
@@ -203,75 +148,6 @@ def _delete_stack(course: Course, stack: str) -> str:
     return f"stack {stack} ended in {final}: {stacks.failure_reason(course, stack)}"
 
 
-def _where(course: Course, region: str) -> str:
-    """'' in the course's Region, else ' in <region>', for the lines cleanup prints."""
-    return "" if region == course.region else f" in {region}"
-
-
-def _kms(course: Course, region: str) -> Any:
-    """The KMS client for `region`."""
-    return region_client(course, region)
-
-
-def _revoke(course: Course, key_id: str, grant_id: str, region: str | None = None) -> str:
-    region = region or course.region
-    _kms(course, region).revoke_grant(KeyId=key_id, GrantId=grant_id)
-    return f"revoked grant {grant_id[:12]}... on key {key_id}{_where(course, region)}"
-
-
-def _delete_alias(course: Course, alias: str, region: str | None = None) -> str:
-    region = region or course.region
-    try:
-        _kms(course, region).delete_alias(AliasName=alias)
-    except ClientError as exc:
-        if _code(exc) != "NotFoundException":
-            raise
-        return f"alias {alias}{_where(course, region)} was already gone"
-    return f"deleted alias {alias}{_where(course, region)}"
-
-
-def _schedule(course: Course, key_id: str, region: str | None = None) -> str:
-    """Schedule the key's deletion with the minimum window, unless it is already pending or gone."""
-    region = region or course.region
-    kms, where = _kms(course, region), _where(course, region)
-    try:
-        meta = kms.describe_key(KeyId=key_id)["KeyMetadata"]
-        if meta["KeyState"] == "PendingDeletion":
-            return f"key {key_id}{where} was already pending deletion (until {_utc(meta['DeletionDate'])})"
-        if meta["KeyState"] == "PendingReplicaDeletion":
-            return f"key {key_id}{where} was already waiting for its replicas' deletion (PendingReplicaDeletion)"
-        answer = kms.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=WINDOW_DAYS)
-    except ClientError as exc:
-        if _code(exc) == "NotFoundException":
-            return f"key {key_id}{where} was already gone"
-        raise
-    if answer.get("KeyState") == "PendingReplicaDeletion":
-        return (f"scheduled deletion of key {key_id}{where}: it waits in PendingReplicaDeletion until its replicas are "
-                f"gone, then {WINDOW_DAYS} days")
-    return f"scheduled deletion of key {key_id}{where} in {WINDOW_DAYS} days (on {_utc(answer['DeletionDate'])})"
-
-
-def _key_steps(course: Course, region: str, keys: list[dict[str, Any]]) -> list[Step]:
-    """Revoke the keys' grants, delete their aliases, schedule their deletion: all in one Region."""
-    steps: list[Step] = []
-    kms, where = _kms(course, region), _where(course, region)
-    for meta in keys:
-        try:
-            grants = kms.list_grants(KeyId=meta["KeyId"]).get("Grants", [])
-        except ClientError:
-            grants = []
-        for grant in grants:
-            steps.append(Step(f"revoke grant {grant['GrantId'][:12]}... on key {meta['KeyId']}{where}",
-                              partial(_revoke, course, meta["KeyId"], grant["GrantId"], region)))
-    for alias in course_aliases(course, {k["KeyId"] for k in keys}, region):
-        steps.append(Step(f"delete alias {alias['AliasName']}{where}", partial(_delete_alias, course, alias["AliasName"], region)))
-    for meta in keys:
-        if meta["KeyState"] not in WAITING:
-            steps.append(Step(f"schedule deletion of key {meta['KeyId']}{where} in {WINDOW_DAYS} days",
-                              partial(_schedule, course, meta["KeyId"], region)))
-    return steps
-
-
 def plan(course: Course) -> list[Step]:
     """The steps, in the order that survives interruption: empty buckets, stacks, grants, aliases, keys, trails, IAM users, buckets."""
     steps: list[Step] = []
@@ -286,9 +162,9 @@ def plan(course: Course) -> list[Step]:
                 steps.append(Step(f"empty bucket {bucket} (in stack {name})", partial(_empty_bucket, course, bucket)))
         steps.append(Step(f"delete stack {name}", partial(_delete_stack, course, name)))
     keys = course_keys(course)
-    for region, members in _by_region(related_keys(course, keys)).items():
-        steps += _key_steps(course, region, members)
-    steps += _key_steps(course, course.region, keys)
+    for region, members in by_region(related_keys(course, keys)).items():
+        steps += [Step(plan, run) for plan, run in key_steps(course, region, members)]
+    steps += [Step(plan, run) for plan, run in key_steps(course, course.region, keys)]
     for trail in audit.course_trails(course):  # before its bucket, or it would write a new log file into it
         steps.append(Step(f"stop and delete trail {trail}", partial(audit.delete_trail, course, trail)))
     for user in course_users.course_users(course):  # last of IAM: a lesson's own calls no longer need them
@@ -298,20 +174,12 @@ def plan(course: Course) -> list[Step]:
     return steps
 
 
-def _by_region(found: list[tuple[str, dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
-    """Related keys grouped by their Region."""
-    grouped: dict[str, list[dict[str, Any]]] = {}
-    for region, meta in found:
-        grouped.setdefault(region, []).append(meta)
-    return grouped
-
-
 def survivors(course: Course) -> list[str]:
     """What of the learner's is still there: stacks, usable keys, aliases, grants, trails, IAM users and buckets."""
     found = [f"stack {s['StackName']} ({s['StackStatus']})" for s in course_stacks(course)]
     keys = course_keys(course)
-    for region, members in [(course.region, keys), *_by_region(related_keys(course, keys)).items()]:
-        kms, where = _kms(course, region), _where(course, region)
+    for region, members in [(course.region, keys), *by_region(related_keys(course, keys)).items()]:
+        kms, where = kms_in(course, region), where_text(course, region)
         for meta in members:
             if meta["KeyState"] not in WAITING:
                 found.append(f"key {meta['KeyId']}{where} ({meta['KeyState']})")
@@ -339,7 +207,7 @@ def teardown(course: Course, dry_run: bool = False, echo: Callable[[str], None] 
             try:
                 line = step.run()
             except ClientError as exc:
-                line = f"could not {step.plan}: {_code(exc)}: {exc.response.get('Error', {}).get('Message', '')}"
+                line = f"could not {step.plan}: {error_code(exc)}: {exc.response.get('Error', {}).get('Message', '')}"
         report.done.append(line)
         if echo is not None:
             echo(f"  - {line}")
