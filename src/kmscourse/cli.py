@@ -141,6 +141,14 @@ def cmd_costs(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_progress(args: argparse.Namespace) -> int:
+    """Print the learner's own progress: each lab's last check result."""
+    from . import progress
+
+    print(progress.table(progress.load()))
+    return 0
+
+
 def cmd_workshop(args: argparse.Namespace) -> int:
     """Print the link to hand out: nbgitpuller for a hub, or mybinder.org."""
     from . import links
@@ -177,6 +185,8 @@ def build_parser() -> argparse.ArgumentParser:
     cleanup.add_argument("--yes", action="store_true", help="on a real account, do not ask for the account id to confirm")
     cleanup.set_defaults(func=cmd_cleanup)
     sub.add_parser("costs", help="print the cost card and what your current course resources would cost").set_defaults(func=cmd_costs)
+    sub.add_parser("progress", help="your lab checks so far: each lab's last result, from your progress file").set_defaults(
+        func=cmd_progress)
     workshop = sub.add_parser("workshop", help="for instructors: `workshop link` prints the link that opens the course for learners")
     workshop.add_argument("action", choices=["link"], help="link: the nbgitpuller link for a hub (or --binder)")
     workshop.add_argument("--hub", help="the JupyterHub's URL, e.g. https://hub.example.org")
