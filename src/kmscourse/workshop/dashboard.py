@@ -18,6 +18,7 @@ small { color: #555; } #status { color: #555; margin: 0.5rem 0 1rem; }
 
 _SCRIPT = """
 const REFRESH = %(refresh)d * 1000;
+const XSRF = document.querySelector("meta[name=xsrf]").content;
 function cell(tag, text, cls) {
   const el = document.createElement(tag);
   if (cls) el.className = cls;
@@ -59,7 +60,8 @@ function render(data) {
 }
 async function refresh() {
   try {
-    const response = await fetch("api/dashboard", {credentials: "same-origin", cache: "no-store"});
+    const response = await fetch("api/dashboard", {credentials: "same-origin", cache: "no-store",
+                                                      headers: {"X-XSRFToken": XSRF}});
     const data = await response.json();
     if (!response.ok) throw new Error(data.message || response.statusText);
     render(data);
@@ -72,11 +74,12 @@ setInterval(refresh, REFRESH);
 """
 
 
-def page(viewer: str) -> str:
-    """The dashboard's HTML for `viewer` (an instructor); the table fills in from api/dashboard."""
+def page(viewer: str, xsrf: str) -> str:
+    """The dashboard's HTML for `viewer` (an instructor); the table fills in from api/dashboard, sending `xsrf`."""
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>kmscourse: workshop progress</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"><style>{_STYLE}</style></head>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="xsrf" content="{html.escape(xsrf)}"><style>{_STYLE}</style></head>
 <body><h1>Workshop progress</h1>
 <p>Each learner's last lab check, refreshed every {REFRESH_SECONDS} s. Signed in as {html.escape(viewer)}.</p>
 <p id="status" role="status">Loading...</p>
