@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from support import ROOT, clean_env
 
 from kmscourse.workshop import records
 from kmscourse.workshop.store import Store, summary
@@ -49,3 +52,11 @@ def test_summary_shows_the_last_result_and_the_hint_shown_most(tmp_path: Path) -
     assert board["learners"][0]["labs"]["Lab 03"] == {"passed": True, "ok": 2, "total": 2, "time": "2026-05-04T09:40:00+00:00", "attempts": 2}
     assert board["learners"][1]["labs"]["Lab 03"]["passed"] is False
     assert board["top_hints"]["Lab 03"] == {"hint": "use alias/", "count": 2} and board["top_hints"]["Lab 00"] is None
+
+
+def test_the_service_outside_a_hub_says_how_to_run_it() -> None:
+    env = {k: v for k, v in clean_env().items() if not k.startswith("JUPYTERHUB_")}
+    proc = subprocess.run([sys.executable, "-m", "kmscourse.workshop.progress_service"], capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=60)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.strip().splitlines() == [proc.stderr.strip()] and "JupyterHub managed service" in proc.stderr

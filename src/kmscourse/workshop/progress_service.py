@@ -14,8 +14,12 @@ import urllib.parse
 from pathlib import Path
 from typing import Any
 
-from jupyterhub.services.auth import HubOAuth, HubOAuthCallbackHandler, HubOAuthenticated
-from tornado import httpclient, web
+try:
+    from jupyterhub.services.auth import HubOAuth, HubOAuthCallbackHandler, HubOAuthenticated
+    from tornado import httpclient, web
+except ModuleNotFoundError as missing:  # the hub runs it with the Python that has the course: it must have jupyterhub too
+    sys.exit(f"kmscourse progress service: this Python ({sys.executable}) lacks {missing.name}; "
+             "pip install jupyterhub into it, or point KMSCOURSE_SERVICE_PYTHON at one that has it.")
 
 from . import dashboard, records
 from .store import Store, summary
