@@ -4,7 +4,7 @@ The hub runs workshop/jupyterhub_config.py on 127.0.0.1 (random ports) with the 
 SimpleLocalProcessSpawner (homes in a temporary folder) and a shared-password DummyAuthenticator. Each learner's
 single-user server is really spawned and lab 00's real check runs in a kernel there, so the record travels as in a
 workshop: the check, the learner's own server token, the progress service, its store, the dashboard's JSON.
-The default test does this for 3 learners (about 40 s on 2 cores); `pytest -m hub10` runs 10 (see CONTRIBUTING.md).
+The default test does this for 3 learners (about 40 s on 2 idle cores, twice that when they are busy); `pytest -m hub10` runs 10 (see CONTRIBUTING.md).
 """
 from __future__ import annotations
 
