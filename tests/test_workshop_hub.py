@@ -9,6 +9,7 @@ The default test does this for 3 learners (about 40 s on 2 idle cores, twice tha
 from __future__ import annotations
 
 import json
+import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -94,6 +95,11 @@ def _check_refusals(hub: Hub) -> None:
     assert set(rows["ana"]) == {"Lab 00"} and rows["ana"]["Lab 00"]["ok"] == 1  # ana's own post, never ben's body
 
 
+def _culler_may_list_servers(hub: Hub) -> None:
+    """The config's idle culler runs with a role that lets it list users' servers (else it culls nothing, silently)."""
+    assert re.search(r"200 GET /hub/api/users\S* \(idle-culler@127\.0\.0\.1\)", hub.log_tail(10**7)), hub.log_tail()
+
+
 def _stop_leaves_nothing(hub: Hub, spawned: int) -> None:
     """Stopping the hub ends every process it started: proxy, services, learner servers and kernels."""
     hub.remember()
@@ -106,6 +112,7 @@ def test_three_learners_checks_reach_the_dashboard(tmp_path: Path) -> None:
     try:
         timings = _run_workshop(hub, 3)
         _check_refusals(hub)
+        _culler_may_list_servers(hub)
         print(f"3 learners: spawn {timings['spawn']:.1f} s, checks {timings['checks']:.1f} s")
         _stop_leaves_nothing(hub, 3)
     finally:
