@@ -17,13 +17,14 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 STAMP := $(VENV)/.kmscourse-installed
 TEST_STAMP := $(VENV)/.kmscourse-test-installed
 
-.PHONY: lab course test lint labs outputs docs fidelity check-python clean help
+.PHONY: test-hub10 lab course test lint labs outputs docs fidelity check-python clean help
 
 help:
 	@echo "make lab      install into .venv and start JupyterLab on the course"
 	@echo "make course   run every lesson notebook headless on the emulator, with a summary table"
 	@echo "make test     install test extras, run ruff and mypy, then the whole suite"
 	@echo "make lint     ruff and mypy only"
+	@echo "make test-hub10  the workshop hub test with 10 learners (not part of make test)"
 	@echo "make labs     regenerate labs/ from solutions/"
 	@echo "make outputs  re-execute notebooks/ in place, refreshing their committed outputs"
 	@echo "make fidelity regenerate the emulator fidelity table from the conformance suite"
@@ -64,6 +65,10 @@ test: $(TEST_STAMP) lint
 	$(BIN)/pytest -n $(WORKERS) --durations=15 --ignore=tests/browser tests emulator/tests
 	$(BIN)/pytest -n $(WORKERS) --dist loadfile notebooks
 	$(BIN)/pytest -q -n $(WORKERS) --dist loadscope --durations=5 tests/browser
+
+# The workshop hub test with 10 learners' servers and kernels at once (left out of `make test`, marked hub10).
+test-hub10: $(TEST_STAMP)
+	$(BIN)/pytest -m hub10 -s tests/test_workshop_hub.py
 
 # ruff and mypy as configured in pyproject.toml; a finding fails `make test`.
 lint: $(TEST_STAMP)

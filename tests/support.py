@@ -13,6 +13,8 @@ def clean_env(**extra: str) -> dict[str, str]:
     """os.environ without any AWS or course settings a previous in-process start() left behind."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "KMSCOURSE_"))}
     env["KMSCOURSE_CHECKS_STRICT"] = "1"
+    if "KMSCOURSE_PROGRESS_FILE" in os.environ:  # the suite's throwaway progress file (conftest.py), never the home
+        env["KMSCOURSE_PROGRESS_FILE"] = os.environ["KMSCOURSE_PROGRESS_FILE"]
     env.update(extra)
     return env
 

@@ -170,6 +170,14 @@ def cmd_cohort(args: argparse.Namespace) -> int:
     return 1 if left and not args.dry_run else 0
 
 
+def cmd_progress(args: argparse.Namespace) -> int:
+    """Print the learner's own progress: each lab's last check result."""
+    from . import progress
+
+    print(progress.table(progress.load()))
+    return 0
+
+
 def cmd_workshop(args: argparse.Namespace) -> int:
     """Print the link to hand out: nbgitpuller for a hub, or mybinder.org."""
     from . import links
@@ -212,6 +220,8 @@ def build_parser() -> argparse.ArgumentParser:
     cohort.add_argument("--dry-run", action="store_true", help="cleanup: only show what would be removed; change nothing")
     cohort.add_argument("--yes", action="store_true", help="cleanup on a real account: do it without asking")
     cohort.set_defaults(func=cmd_cohort)
+    sub.add_parser("progress", help="your lab checks so far: each lab's last result, from your progress file").set_defaults(
+        func=cmd_progress)
     workshop = sub.add_parser("workshop", help="for instructors: `workshop link` prints the link that opens the course for learners")
     workshop.add_argument("action", choices=["link"], help="link: the nbgitpuller link for a hub (or --binder)")
     workshop.add_argument("--hub", help="the JupyterHub's URL, e.g. https://hub.example.org")

@@ -56,8 +56,21 @@ CHECKS_STRICT = Option(
     "0",
     "Set to 1 (the test suite does) to make a failed lab check raise, so an executed solution fails loudly.",
 )
+PROGRESS_FILE = Option(
+    "KMSCOURSE_PROGRESS_FILE",
+    "~/.kmscourse/progress.jsonl",
+    "Where every lab check appends its result (lab, items passed and failed, hints shown, time), one JSON line "
+    "each; `kmscourse progress` reads it. The test suite points it at a temporary folder.",
+)
+PROGRESS_URL = Option(
+    "KMSCOURSE_PROGRESS_URL",
+    "",
+    "Workshop hubs: the progress service's URL that each check's record is also posted to, with the learner's own "
+    "`JUPYTERHUB_API_TOKEN` (workshop/jupyterhub_config.py sets it for every learner). Empty: on a hub whose "
+    "`JUPYTERHUB_PUBLIC_HUB_URL` is known, its `services/kmscourse/`; elsewhere nothing is posted and records stay local.",
+)
 
-ALL: tuple[Option, ...] = (BACKEND, LEARNER, ACCOUNT_ID, REGION, PORT, CHECKS_STRICT)
+ALL: tuple[Option, ...] = (BACKEND, LEARNER, ACCOUNT_ID, REGION, PORT, CHECKS_STRICT, PROGRESS_FILE, PROGRESS_URL)
 
 
 def markdown_table() -> str:

@@ -57,6 +57,8 @@ def learner_env(home: dict[str, str]) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "KMSCOURSE_", "JUPYTER", "IPYTHON"))}
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     env.update(home)
+    # The lab's check records its result; keep it in this run's folder, never the real home.
+    env["KMSCOURSE_PROGRESS_FILE"] = str(Path(home["JUPYTER_CONFIG_DIR"]).parent / "progress.jsonl")
     return env
 
 

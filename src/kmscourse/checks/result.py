@@ -70,7 +70,13 @@ class CheckResult:
         return f"<ul style='list-style:none;padding-left:0'>{''.join(rows)}</ul><p><b>{html.escape(self.summary())}</b></p>"
 
     def finish(self) -> CheckResult:
-        """Return self; under KMSCOURSE_CHECKS_STRICT=1 (the test suite) a failure raises instead."""
+        """Record the result (progress file, and the workshop hub's dashboard), then return self.
+
+        Under KMSCOURSE_CHECKS_STRICT=1 (the test suite) a failure raises instead, after it was recorded.
+        """
+        from .. import progress
+
+        progress.record(self)
         if settings.CHECKS_STRICT.get() == "1" and not self.passed:
             raise CourseError(f"{self.summary()}\n{self}")
         return self
