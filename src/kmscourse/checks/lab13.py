@@ -42,8 +42,11 @@ def _call(function: Any, *args: Any) -> tuple[Any, str]:
     """(result, '') or (None, 'ExceptionName: message') when the learner's function raised."""
     try:
         return function(*args), ""
+    except ClientError as exc:
+        error = exc.response.get("Error", {})
+        return None, (error.get("Code", "ClientError") + (f": {error['Message']}" if error.get("Message") else ""))[:200]
     except Exception as exc:  # the learner's code: any exception becomes a hint, never a traceback
-        return None, f"{type(exc).__name__}: {exc}"[:200]
+        return None, (type(exc).__name__ + (f": {exc}" if str(exc) else ""))[:200]
 
 
 def _signing_key(result: CheckResult, kms: Any, signer: str) -> dict[str, Any] | None:
