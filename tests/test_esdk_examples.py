@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import botocore.session
 import pytest
 from cryptography.hazmat.primitives import serialization
 from support import BIN, ROOT, clean_env
@@ -31,6 +32,8 @@ VERSION = importlib.metadata.version("aws-encryption-sdk")
 CACHE = ROOT / "build" / "esdk-examples"
 HOME, OTHER, MRK_HOME, MRK_REPLICA = "us-west-2", "eu-central-1", "us-east-1", "eu-west-1"
 """The Regions of the sdist's own example tests (examples/test/test_i_*.py)."""
+PLAINTEXT = b"Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 20
+"""Like the legacy examples' tests' static_plaintext: a kilobyte of Lorem ipsum."""
 
 
 def _sdist_examples() -> Path:
@@ -143,12 +146,22 @@ EXAMPLES: list[tuple[str, str, Callable[[dict[str, Any]], tuple[Any, ...]]]] = [
     ("multi_keyring_example", "encrypt_and_decrypt_with_keyring", lambda k: (k["key"],)),
     ("default_cryptographic_materials_manager_example", "encrypt_and_decrypt_with_default_cmm", lambda k: (k["key"],)),
     ("required_encryption_context_cmm", "encrypt_and_decrypt_with_keyring", lambda k: (k["key"],)),
+    ("migration/migration_aws_kms_key_example", "migration_aws_kms_key", lambda k: (k["key"],)),
+    # The master key providers of ESDK 1.x and 2.x (examples/test/legacy passes a fresh botocore session).
+    ("legacy/basic_encryption", "cycle_string", lambda k: (k["key"], PLAINTEXT, botocore.session.Session())),
+    ("legacy/one_kms_cmk", "encrypt_decrypt", lambda k: (k["key"], PLAINTEXT, botocore.session.Session())),
+    ("legacy/one_kms_cmk_unsigned", "encrypt_decrypt", lambda k: (k["key"], PLAINTEXT, botocore.session.Session())),
+    ("legacy/multiple_kms_cmk", "encrypt_decrypt", lambda k: ([k["key"], k["other"]], PLAINTEXT, botocore.session.Session())),
+    ("legacy/discovery_kms_provider", "encrypt_decrypt", lambda k: (k["key"], PLAINTEXT, botocore.session.Session())),
+    ("legacy/mrk_aware_kms_provider", "encrypt_decrypt", lambda k: (k["mrk"], k["replica"], PLAINTEXT)),
+    ("legacy/set_commitment", "encrypt_decrypt", lambda k: (k["key"], PLAINTEXT, botocore.session.Session())),
+    ("legacy/data_key_caching_basic", "encrypt_with_caching", lambda k: (k["key"], 10.0, 10)),
 ]
 
 
 def _load(name: str) -> Any:
     """The example module from the sdist, imported from its file under a name of its own."""
-    spec = importlib.util.spec_from_file_location(f"esdk_example_{name}", _sdist_examples() / f"{name}.py")
+    spec = importlib.util.spec_from_file_location("esdk_example_" + name.replace("/", "_"), _sdist_examples() / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -165,6 +178,6 @@ def test_example_runs_as_written(name: str, entry: str, arguments: Callable[[dic
 
 def test_the_examples_are_the_sdists() -> None:
     """Every example named here ships in the sdist, and none of its code is kept in this repository."""
-    shipped = {p.stem for p in _sdist_examples().glob("*.py")}
+    shipped = {str(p.relative_to(_sdist_examples()).with_suffix("")) for p in _sdist_examples().rglob("*.py")}
     assert {e[0] for e in EXAMPLES} <= shipped
-    assert not [p for p in (ROOT / "tests").rglob("*.py") if p.stem in shipped]
+    assert not [p for p in (ROOT / "tests").rglob("*.py") if p.stem in {name.rsplit("/", 1)[-1] for name in shipped}]
