@@ -137,6 +137,14 @@ def test_not_principal_covers_everyone_else() -> None:
     assert policy.principal_match(s, FakeCaller([], arn=f"arn:aws:iam::{ACCT}:user/bob")) is policy.PrincipalMatch.DIRECT
 
 
+def test_not_principal_with_the_account_exempts_only_those_listed() -> None:
+    listed = {"AWS": [USER, f"arn:aws:iam::{ACCT}:root"]}
+    (s,) = policy.statements(doc({"Effect": "Deny", "NotPrincipal": listed, "Action": "kms:*", "Resource": "*"}))
+    assert policy.principal_match(s, FakeCaller([])) is policy.PrincipalMatch.NONE
+    assert policy.principal_match(s, FakeCaller([], arn=f"arn:aws:iam::{ACCT}:user/bob")) is policy.PrincipalMatch.DIRECT
+    assert policy.principal_match(s, FakeCaller([], arn=f"arn:aws:iam::{ACCT}:root")) is policy.PrincipalMatch.NONE
+
+
 def test_role_principal_covers_its_sessions() -> None:
     role = f"arn:aws:iam::{ACCT}:role/reader"
     caller = FakeCaller([], arn=f"arn:aws:sts::{ACCT}:assumed-role/reader/s1", principal_arn=role)

@@ -1,7 +1,9 @@
 """Accounts and their users, made in-process: reset and seed moto, AWS managed policies, IAM users with keys."""
 from __future__ import annotations
 
+import importlib
 import json
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,8 +15,20 @@ SEED = 10
 
 ADMIN_POLICY_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
 
-COURSE_MANAGED_POLICIES = ("AdministratorAccess", "ReadOnlyAccess", "AmazonS3FullAccess", "PowerUserAccess")
+COURSE_MANAGED_POLICIES = ("AdministratorAccess", "ReadOnlyAccess", "AmazonS3FullAccess", "PowerUserAccess",
+                           "AWSKeyManagementServicePowerUser")
 """The AWS managed policies the emulator loads; moto loads none by default and all 1,500 are slow to build."""
+
+MANAGED_POLICIES_VARIABLE = "KMSEMU_MANAGED_POLICIES"
+"""More AWS managed policies to load at each reset, comma-separated names, or `all` for every one moto knows."""
+
+
+def managed_policy_names() -> tuple[str, ...]:
+    """The AWS managed policies a reset loads: COURSE_MANAGED_POLICIES and those KMSEMU_MANAGED_POLICIES names."""
+    wanted = [n.strip() for n in os.environ.get(MANAGED_POLICIES_VARIABLE, "").split(",") if n.strip()]
+    if [n.lower() for n in wanted] == ["all"]:
+        wanted = list(json.loads(_full_policy_text()))
+    return tuple(dict.fromkeys([*COURSE_MANAGED_POLICIES, *wanted]))
 
 
 @dataclass(frozen=True)
@@ -40,10 +54,11 @@ def reset(seed: int = SEED) -> None:
     install_aws_managed_policies()
 
 
-def install_aws_managed_policies(names: tuple[str, ...] = COURSE_MANAGED_POLICIES, account: str = ACCOUNT_ID) -> None:
-    """Put the named AWS managed policies into moto's IAM backend (a hook on moto's internals; see tests)."""
+def install_aws_managed_policies(names: tuple[str, ...] | None = None, account: str = ACCOUNT_ID) -> None:
+    """Put the named AWS managed policies (default: managed_policy_names()) into moto's IAM backend (see tests)."""
     from moto.iam.models import AWSManagedPolicy, iam_backends
 
+    names = managed_policy_names() if names is None else names
     backend = iam_backends[account]["aws"]
     data = _release_policy_data(names)
     for name in names:
@@ -67,11 +82,24 @@ def _release_policy_data(names: tuple[str, ...]) -> dict[str, Any]:
         import moto.iam.aws_managed_policies as source
         import moto.iam.models as models
 
-        data = json.loads(source.aws_managed_policies_data)
-        _policy_data.update({name: data[name] for name in names if name in data})
+        data = json.loads(_full_policy_text())
+        unknown = [name for name in missing if name not in data]
+        if unknown:
+            raise ValueError(f"{', '.join(unknown)}: not an AWS managed policy moto {moto_version()} knows "
+                             f"(check {MANAGED_POLICIES_VARIABLE})")
+        _policy_data.update({name: data[name] for name in names})
         kept = json.dumps({name: _policy_data[name] for name in _policy_data})
         source.aws_managed_policies_data = models.aws_managed_policies_data = kept  # type: ignore[attr-defined]
     return _policy_data
+
+
+def _full_policy_text() -> str:
+    """moto's text of every AWS managed policy (read again from its module once the emulator has trimmed it)."""
+    import moto.iam.aws_managed_policies as source
+
+    if _policy_data:  # trimmed to the policies loaded so far: the module still holds all of them
+        importlib.reload(source)
+    return str(source.aws_managed_policies_data)
 
 
 def create_user(name: str, policy_arns: tuple[str, ...] = (), tags: dict[str, str] | None = None,

@@ -178,4 +178,11 @@ NOT_REPRODUCED: list[dict[str, str]] = [
                "Updating); the emulator checks kms:ReplicateKey on the primary only and makes the change at once.",
         "aws_doc": "https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-auth.html",
     },
+    {
+        "behaviour": "Replicas of an imported-material multi-Region key accept any material",
+        "aws": "KMS does not copy imported key material to replicas: the same key material must be imported into the "
+               "primary and each replica, and different material is refused; the emulator accepts any material into a "
+               "replica, which then encrypts and decrypts with it, so its ciphertexts do not interoperate with the primary's.",
+        "aws_doc": "https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-import.html",
+    },
 ]

@@ -137,3 +137,15 @@ def test_key_policy_with_unknown_principal_is_malformed(course, made) -> None:
     message = refused(lambda: made.key(Policy=key_policy(admin(course), statement(ghost, "kms:Decrypt"))),
                       "MalformedPolicyDocumentException")
     assert "invalid principals" in message
+
+
+@pytest.mark.behaviour("A key policy with a null statement is malformed")
+def test_key_policy_with_null_statement_is_malformed(course, made) -> None:
+    """Each entry of a key policy's Statement must be a statement object: a null among valid statements makes the
+    document not syntactically correct, and CreateKey and PutKeyPolicy refuse it with MalformedPolicyDocumentException.
+    https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html"""
+    document = json.dumps({"Version": "2012-10-17", "Statement": [admin(course), root(course), None]})
+    refused(lambda: made.key(Policy=document), "MalformedPolicyDocumentException")
+    key = made.key()
+    refused(lambda: course.client("kms").put_key_policy(KeyId=key["KeyId"], PolicyName="default", Policy=document),
+            "MalformedPolicyDocumentException")

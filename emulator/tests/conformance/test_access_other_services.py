@@ -42,3 +42,20 @@ def test_user_without_s3_permissions_cannot_read_objects(course, made) -> None:
     theirs = course.outsider().client("s3")
     eventually(course, lambda: refused(lambda: theirs.get_object(Bucket=bucket, Key="private.txt"), "AccessDenied"))
     refused(lambda: theirs.list_buckets(), "AccessDenied")
+
+
+@pytest.mark.behaviour("The AWS managed policy AWSKeyManagementServicePowerUser lets its holder view and create keys, not use them")
+def test_kms_power_user_managed_policy(course, made) -> None:
+    """AWSKeyManagementServicePowerUser (v2) allows kms:CreateKey, kms:Describe*, kms:List* and a few more, but no
+    cryptographic operation: its holder can list and describe keys whose key policy delegates to IAM, and Encrypt
+    with them is AccessDeniedException.
+    https://docs.aws.amazon.com/kms/latest/developerguide/security-iam-awsmanpol.html"""
+    arn = "arn:aws:iam::aws:policy/AWSKeyManagementServicePowerUser"
+    iam = course.client("iam")
+    version = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
+    (statement,) = iam.get_policy_version(PolicyArn=arn, VersionId=version)["PolicyVersion"]["Document"]["Statement"]
+    assert {"kms:CreateKey", "kms:Describe*", "kms:List*"} <= set(statement["Action"]) and statement["Effect"] == "Allow"
+    key = made.key()
+    holder = course.member("kms-power-user", policy_arns=(arn,)).client("kms")
+    assert eventually(course, lambda: holder.describe_key(KeyId=key["KeyId"]))["KeyMetadata"]["Arn"] == key["Arn"]
+    refused(lambda: holder.encrypt(KeyId=key["KeyId"], Plaintext=b"not mine to use"), "AccessDeniedException")

@@ -1,8 +1,10 @@
 """S3 uses KMS on the caller's behalf for SSE-KMS, so S3 permissions alone do not open an SSE-KMS object."""
 from __future__ import annotations
 
+import json
+
 import pytest
-from access_support import eventually, refused
+from access_support import eventually, me, refused
 
 
 @pytest.mark.behaviour("S3 permissions alone cannot read or write an SSE-KMS object")
@@ -42,3 +44,25 @@ def test_aws_managed_key_works_only_through_s3(course, made) -> None:
     assert kms.describe_key(KeyId="alias/aws/s3")["KeyMetadata"]["KeyManager"] == "AWS"
     message = refused(lambda: kms.encrypt(KeyId="alias/aws/s3", Plaintext=b"direct"), "AccessDeniedException")
     assert "kms:Encrypt" in message
+
+
+@pytest.mark.behaviour("A Deny with a NotPrincipal naming the account exempts only the principals it lists")
+def test_not_principal_with_the_account_exempts_only_those_listed(course, made) -> None:
+    """A Deny statement with NotPrincipal denies every principal except those listed. Listing the account ARN beside
+    the exempted user (as IAM requires, since it checks the account first) does not exempt the account's other
+    principals: a colleague with AdministratorAccess is denied, the listed user is not.
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html"""
+    bucket = made.unique("notprincipal")
+    s3 = course.client("s3")
+    config = {} if course.region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": course.region}}
+    s3.create_bucket(Bucket=bucket, **config)
+    made.cleanups.append(lambda: s3.delete_bucket(Bucket=bucket))
+    made.cleanups.append(lambda: s3.delete_bucket_policy(Bucket=bucket))
+    made.cleanups.append(lambda: s3.delete_object(Bucket=bucket, Key="only-me.txt"))
+    s3.put_object(Bucket=bucket, Key="only-me.txt", Body=b"mine")
+    listed = sorted({course.identity_arn, me(course), f"arn:aws:iam::{course.account_id}:root"})
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Deny", "NotPrincipal": {"AWS": listed}, "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/*"}]}))
+    theirs = course.colleague().client("s3")
+    eventually(course, lambda: refused(lambda: theirs.get_object(Bucket=bucket, Key="only-me.txt"), "AccessDenied"))
+    assert s3.get_object(Bucket=bucket, Key="only-me.txt")["Body"].read() == b"mine"

@@ -15,7 +15,7 @@ from kmsemu.cloudtrail.recorder import on_behalf
 from kmsemu.errors import AwsError
 from kmsemu.iam import principals
 from kmsemu.kms import gate
-from kmsemu.kms.validation import check_alias_name, validate
+from kmsemu.kms.validation import check_alias_name, check_tags, validate
 
 CLOUDFORMATION_SERVICE = "cloudformation.amazonaws.com"
 """How CloudTrail names CloudFormation when it calls KMS for the stack's caller (invokedBy, sourceIPAddress)."""
@@ -36,6 +36,7 @@ def check(operation: str, params: dict[str, Any], region: str) -> None:
     try:
         validate(operation, params)
         check_alias_name(operation, params)
+        check_tags(operation, params)
     except AwsError as error:
         raise ResourceRefused(error.code, error.message) from None
     caller = principals.serving_now()

@@ -125,8 +125,17 @@ def principal_match(statement: Statement, caller: Caller) -> PrincipalMatch:
         if account_of(principal) == caller.account:
             found = PrincipalMatch.ACCOUNT
     if statement.not_principal:
-        return PrincipalMatch.DIRECT if found is PrincipalMatch.NONE else PrincipalMatch.NONE
+        return PrincipalMatch.NONE if _exempt(statement.principals or (), caller) else PrincipalMatch.DIRECT
     return found
+
+
+def _exempt(listed: tuple[str, ...], caller: Caller) -> bool:
+    """Whether a NotPrincipal exempts the caller: it lists the caller itself (its ARN, or its role for a session)."""
+    # Naming the account exempts its root user only: IAM checks the account and then the user (or the role, then
+    # its session), so the account's other principals stay covered (reference_policies_elements_notprincipal).
+    if "*" in listed or caller.arn in listed or caller.principal_arn in listed:
+        return True
+    return caller.arn.endswith(":root") and any(account_of(p) == caller.account for p in listed)
 
 
 def applies(statement: Statement, action: str, resource: str, context: conditions.Context) -> bool:

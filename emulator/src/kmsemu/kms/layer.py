@@ -17,7 +17,7 @@ from kmsemu.kms import answers, data_key_pairs, deletion, key_import, key_specs,
 from kmsemu.kms.ciphertext import ciphertext_key, incorrect_key, invalid_signature
 from kmsemu.kms.identifiers import ANY_IDENTIFIER, is_alias, kms_backend, not_found_message, resolve
 from kmsemu.kms.state import refusal, usage_refusal
-from kmsemu.kms.validation import check_alias_name, input_shape, parse_body, validate
+from kmsemu.kms.validation import check_alias_name, check_tags, input_shape, parse_body, validate
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +84,7 @@ def _handle(app: WSGIApp, request: Request, op: str) -> Response:
         key_specs.check_create(params)  # fills in AWS's default KeyUsage, which DescribeKey then reports
     param = _KEY_PARAM.get(op, "KeyId")
     check_alias_name(op, params)
+    check_tags(op, params)
     source = None
     if op in ("Decrypt", "ReEncrypt"):
         source = _source_key(backend, op, params)

@@ -171,3 +171,16 @@ def check_alias_name(operation: str, params: dict[str, Any]) -> None:
     """NotAuthorizedException for an alias under alias/aws/, which AWS keeps for its managed keys."""
     if operation in ("CreateAlias", "UpdateAlias") and str(params.get("AliasName", "")).startswith(RESERVED_ALIAS_PREFIX):
         raise AwsError("NotAuthorizedException", "Alias names that begin with alias/aws/ are reserved for AWS managed keys.")
+
+
+RESERVED_TAG_PREFIX = "aws:"
+"""Tag keys AWS keeps for its own tags; CreateKey, ReplicateKey and TagResource refuse them with TagException."""
+
+
+def check_tags(operation: str, params: dict[str, Any]) -> None:
+    """TagException for a tag key that begins with aws:, the prefix AWS reserves for the tags it adds."""
+    if operation not in ("CreateKey", "ReplicateKey", "TagResource"):
+        return
+    for tag in params.get("Tags") or ():
+        if isinstance(tag, dict) and str(tag.get("TagKey", "")).startswith(RESERVED_TAG_PREFIX):
+            raise AwsError("TagException", "Tag keys that begin with aws: are reserved for AWS use.")

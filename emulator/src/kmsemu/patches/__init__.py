@@ -41,12 +41,12 @@ def install() -> None:
     with _lock:
         if _installed:
             return
-        from kmsemu.cloudformation import change_sets, kms_resources, parameters, stack_events
+        from kmsemu.cloudformation import change_sets, iam_roles, kms_resources, parameters, stack_events
         from kmsemu.kms import deletion, encryption_context, key_import, key_metadata, multi_region, rotation
         from kmsemu.patches import credentials, lazy_private_key, moto_session
         from kmsemu.s3 import bucket_policy
 
         for patch in (deletion, encryption_context, key_metadata, key_import, multi_region, lazy_private_key, moto_session,
-                      credentials, rotation, kms_resources, change_sets, stack_events, parameters, bucket_policy):
+                      credentials, rotation, kms_resources, iam_roles, change_sets, stack_events, parameters, bucket_policy):
             patch.install()
         _installed = True

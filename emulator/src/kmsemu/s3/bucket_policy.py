@@ -1,6 +1,7 @@
 """Bucket policy Deny statements whose conditions test the SSE headers, evaluated as IAM evaluates them.
 
-moto treats any Deny it finds as unconditional; the hook below hides conditional statements from moto, and
+moto treats any Deny it finds as unconditional and for everyone; the hook below hides conditional statements, and
+those naming principals (kmsemu.s3.authorize decides them for the caller), from moto, and
 `denies()` evaluates them with the request's condition keys. Only the two SSE condition keys are known here:
 a statement testing any other key is not evaluated (the fidelity table says so).
 https://docs.aws.amazon.com/AmazonS3/latest/userguide/specifying-kms-encryption.html
@@ -119,8 +120,16 @@ def denies(policy_text: str | bytes | None, action: str, resource: str, context:
     return False
 
 
+def _for_everyone(statement: Any) -> bool:
+    """A statement without a Condition whose Principal is everyone: moto, which ignores principals, can apply it."""
+    if not isinstance(statement, dict) or "Condition" in statement or "NotPrincipal" in statement:
+        return False
+    principal = statement.get("Principal", "*")
+    return principal == "*" or (isinstance(principal, dict) and principal.get("AWS") in ("*", ["*"]))
+
+
 def _unconditional_permission(self: Any, action: str, resource: str) -> Any:
-    """moto's FakeBucket.get_permission, seeing only statements without a Condition."""
+    """moto's FakeBucket.get_permission, seeing only the statements for everyone without a Condition."""
     from moto.iam.access_control import IAMPolicy, PermissionResult
 
     if self.policy is None:
@@ -129,7 +138,8 @@ def _unconditional_permission(self: Any, action: str, resource: str) -> Any:
         policy = json.loads(self.policy)
     except ValueError:
         return PermissionResult.NEUTRAL
-    statements = [s for s in _as_list(policy.get("Statement", [])) if not (isinstance(s, dict) and "Condition" in s)]
+    # kmsemu.s3.authorize decides the statements naming principals (Principal, NotPrincipal) for the caller.
+    statements = [s for s in _as_list(policy.get("Statement", [])) if _for_everyone(s)]
     if not statements:
         return PermissionResult.NEUTRAL
     return IAMPolicy(json.dumps({**policy, "Statement": statements})).is_action_permitted(action, resource)

@@ -1,0 +1,82 @@
+"""Template features beyond KMS resources: AWS::NoValue in lists, and an IAM role's managed policies."""
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import pytest
+from resources import Resources
+
+NEVER = {"Never": {"Fn::Equals": ["a", "b"]}}
+"""A condition that is always false, so `Fn::If [Never, x, AWS::NoValue]` is always AWS::NoValue."""
+NO_VALUE = {"Ref": "AWS::NoValue"}
+
+
+def _trust(course: Any) -> dict[str, Any]:
+    return {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{course.account_id}:root"}, "Action": "sts:AssumeRole"}]}
+
+
+def _stack(course: Any, made: Resources, template: dict[str, Any]) -> tuple[Any, str]:
+    """Create a stack from `template` (deleted with the test); return the client and the stack name once it settles."""
+    cfn, name = course.client("cloudformation"), made.unique("stack")
+    cfn.create_stack(StackName=name, TemplateBody=json.dumps(template), Capabilities=["CAPABILITY_IAM"], Tags=course.tags())
+    made.cleanups.append(lambda: cfn.delete_stack(StackName=name))
+    for _ in range(300):
+        if not cfn.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"].endswith("_IN_PROGRESS"):
+            break
+        time.sleep(2)
+    return cfn, name
+
+
+def _resource(cfn: Any, name: str, logical_id: str) -> str:
+    return str(cfn.describe_stack_resource(StackName=name, LogicalResourceId=logical_id)["StackResourceDetail"]["PhysicalResourceId"])
+
+
+@pytest.mark.behaviour("AWS::NoValue from Fn::If removes the element from a list property")
+def test_no_value_leaves_a_list(course: Any, kms: Any, made: Resources) -> None:
+    """AWS::NoValue as the value of Fn::If removes what it stands for: inside a list (a key's Tags), that element, so
+    the key gets only the other tags.
+
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html
+    """
+    tags = [*course.tags(), {"Fn::If": ["Never", {"Key": "only-if", "Value": "never"}, NO_VALUE]}]
+    key = {"Type": "AWS::KMS::Key", "Properties": {"PendingWindowInDays": 7, "Tags": tags, "KeyPolicy": {
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:*", "Resource": "*",
+                                                 "Principal": {"AWS": f"arn:aws:iam::{course.account_id}:root"}}]}}}
+    cfn, name = _stack(course, made, {"Conditions": NEVER, "Resources": {"Key": key}})
+    assert cfn.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"] == "CREATE_COMPLETE"
+    found = kms.list_resource_tags(KeyId=_resource(cfn, name, "Key"))["Tags"]
+    assert found == course.tags("TagKey", "TagValue")
+
+
+@pytest.mark.behaviour("An IAM role's ManagedPolicyArns are attached to it")
+def test_role_managed_policies_attached(course: Any, made: Resources) -> None:
+    """AWS::IAM::Role attaches each policy in ManagedPolicyArns to the role it creates (an Fn::If entry that is
+    AWS::NoValue attaches nothing).
+
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-role.html
+    """
+    arns = ["arn:aws:iam::aws:policy/ReadOnlyAccess", {"Fn::If": ["Never", "arn:aws:iam::aws:policy/AdministratorAccess", NO_VALUE]}]
+    role = {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": _trust(course), "ManagedPolicyArns": arns}}
+    cfn, name = _stack(course, made, {"Conditions": NEVER, "Resources": {"Role": role}})
+    assert cfn.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"] == "CREATE_COMPLETE"
+    attached = course.client("iam").list_attached_role_policies(RoleName=_resource(cfn, name, "Role"))["AttachedPolicies"]
+    assert [p["PolicyArn"] for p in attached] == ["arn:aws:iam::aws:policy/ReadOnlyAccess"]
+
+
+@pytest.mark.behaviour("An IAM role naming a managed policy that does not exist fails its stack, which rolls back")
+def test_role_missing_managed_policy_fails(course: Any, made: Resources) -> None:
+    """A ManagedPolicyArns entry that names no policy fails the role (CREATE_FAILED, the reason naming the policy),
+    and the stack rolls back.
+
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-role.html
+    """
+    missing = f"arn:aws:iam::{course.account_id}:policy/{made.unique('no-such-policy')}"
+    role = {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": _trust(course), "ManagedPolicyArns": [missing]}}
+    cfn, name = _stack(course, made, {"Resources": {"Role": role}})
+    assert cfn.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"] == "ROLLBACK_COMPLETE"
+    events = cfn.describe_stack_events(StackName=name)["StackEvents"]
+    failed = [e for e in events if e["LogicalResourceId"] == "Role" and e["ResourceStatus"] == "CREATE_FAILED"]
+    assert failed and missing in failed[0].get("ResourceStatusReason", "")
