@@ -44,13 +44,11 @@ NOT_REPRODUCED: list[dict[str, str]] = [
         "aws_doc": "https://docs.aws.amazon.com/kms/latest/APIReference/API_RotateKeyOnDemand.html",
     },
     {
-        "behaviour": "Organizations, member accounts and cross-account key use",
-        "aws": "CreateOrganization and CreateAccount make member accounts with an OrganizationAccountAccessRole "
-               "(AdministratorAccess, trusted by the management account); roles are assumed across accounts by trust "
-               "policy, keys are used across accounts by key or alias ARN when both the key policy and the caller's IAM "
-               "allow it, and ListKeys/ListAliases answer per account; the emulator serves no Organizations API and "
-               "resolves key ARNs in the caller's own account only.",
-        "aws_doc": "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_accounts_access.html",
+        "behaviour": "ReEncrypt between keys of two different accounts",
+        "aws": "ReEncrypt may decrypt under a key of one account and encrypt under a key of another, each named by "
+               "key or alias ARN; the emulator runs each call in one account, so a source and destination key in "
+               "different accounts fail.",
+        "aws_doc": "https://docs.aws.amazon.com/kms/latest/APIReference/API_ReEncrypt.html",
     },
     {
         "behaviour": "Service control policies and permissions boundaries",

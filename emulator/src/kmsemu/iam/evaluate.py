@@ -72,6 +72,12 @@ def _identity_refusal(statements: list[policy.Statement], caller: Caller, check:
     return None
 
 
+def _resource_account(check: Check) -> str | None:
+    """The account owning the key or resource checked, from its ARN (None for `*`)."""
+    parts = check.resource.split(":")
+    return parts[4] if len(parts) > 5 and parts[4].isdigit() else None
+
+
 def decide(caller: Caller, check: Check, key_policy: Any = None, use_grants: bool = True) -> Decision:
     """Deny wins; then a key policy Allow for the caller, an IAM Allow the key policy delegates to, or a grant.
 
@@ -92,12 +98,14 @@ def decide(caller: Caller, check: Check, key_policy: Any = None, use_grants: boo
         why = _identity_refusal(identity, caller, check)
         return ALLOW if why is None else Decision(False, why)
     delegated = False
+    other_account = _resource_account(check) not in (None, caller.account)
     for s in key_statements:
         if s.allows and policy.applies(s, action, resource, context):
             match = policy.principal_match(s, caller)
-            if match is policy.PrincipalMatch.DIRECT:
+            if match is policy.PrincipalMatch.DIRECT and not other_account:
                 return ALLOW
-            delegated = delegated or match is policy.PrincipalMatch.ACCOUNT
+            # Across accounts the resource policy only opens the door: the caller's own IAM must allow it too.
+            delegated = delegated or match is not policy.PrincipalMatch.NONE
     why = _identity_refusal(identity, caller, check) if delegated else None
     if delegated and why is None:
         return ALLOW
