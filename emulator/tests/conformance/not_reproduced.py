@@ -51,12 +51,10 @@ NOT_REPRODUCED: list[dict[str, str]] = [
         "aws_doc": "https://docs.aws.amazon.com/kms/latest/APIReference/API_ReEncrypt.html",
     },
     {
-        "behaviour": "Service control policies and permissions boundaries",
-        "aws": "SCPs on member accounts (for example denying kms:ScheduleKeyDeletion or kms:PutKeyPolicy) and "
-               "permissions boundaries cap what IAM and key policies allow, and their denials say \"with an explicit "
-               "deny in a service control policy\" or \"because no permissions boundary allows\"; the emulator "
-               "evaluates neither.",
-        "aws_doc": "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html",
+        "behaviour": "Permissions boundaries",
+        "aws": "A permissions boundary on a user or role caps what its identity-based policies allow, and a denial "
+               "it causes says \"because no permissions boundary allows\"; the emulator does not evaluate boundaries.",
+        "aws_doc": "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html",
     },
     {
         "behaviour": "Session tags, aws:PrincipalOrgID and service-call source keys",

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from kmsemu.iam import policy
+from kmsemu.iam import policy, service_control
 from kmsemu.iam.principals import Caller
 from kmsemu.kms import grants
 from kmsemu.kms import managed_keys as managed
@@ -84,6 +84,9 @@ def decide(caller: Caller, check: Check, key_policy: Any = None, use_grants: boo
     `key_policy` overrides the key's stored policy (the lockout check evaluates a policy not yet set).
     """
     action, resource, context = check.action, check.resource, check.context
+    limited = service_control.refusal(caller, action, resource, context)
+    if limited is not None:
+        return Decision(False, limited)
     identity = _identity_statements(caller)
     if key_policy is None and check.key is not None:
         key_policy = managed.effective_policy(check.key)
