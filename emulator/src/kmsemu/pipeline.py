@@ -43,10 +43,11 @@ def _authorisers() -> dict[str, Authoriser]:
 def _middleware() -> list[Middleware]:
     """Step 5: the services' semantics, outermost first."""
     from kmsemu.cloudtrail.api import cloudtrail_api
+    from kmsemu.iam.boundaries import iam_boundaries
     from kmsemu.kms.layer import kms_semantics
     from kmsemu.s3.sse import s3_sse_kms
 
-    return [kms_semantics, s3_sse_kms, cloudtrail_api]
+    return [kms_semantics, s3_sse_kms, cloudtrail_api, iam_boundaries]
 
 
 class Pipeline:
@@ -168,5 +169,5 @@ def build(moto: WSGIApp, middleware: list[Middleware] | None = None, admin_token
     return Pipeline(moto, inner, admin_token)
 
 
-MIDDLEWARE_NAMES = ("kms_semantics", "s3_sse_kms", "cloudtrail_api")
+MIDDLEWARE_NAMES = ("kms_semantics", "s3_sse_kms", "cloudtrail_api", "iam_boundaries")
 """Step 5's middleware, outermost first (benchmarks select from these)."""

@@ -51,9 +51,10 @@ NOT_REPRODUCED: list[dict[str, str]] = [
         "aws_doc": "https://docs.aws.amazon.com/kms/latest/APIReference/API_ReEncrypt.html",
     },
     {
-        "behaviour": "Permissions boundaries",
-        "aws": "A permissions boundary on a user or role caps what its identity-based policies allow, and a denial "
-               "it causes says \"because no permissions boundary allows\"; the emulator does not evaluate boundaries.",
+        "behaviour": "Permissions boundaries beyond identity-based allows",
+        "aws": "GetUser reports a user's PermissionsBoundary, and a resource policy naming a role's ARN allows its "
+               "sessions up to the boundary on its own; the emulator does not report a user's boundary in GetUser, and "
+               "for a bounded role's sessions also wants an identity-based Allow.",
         "aws_doc": "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html",
     },
     {

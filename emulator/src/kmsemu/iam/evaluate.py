@@ -65,11 +65,21 @@ def _identity_refusal(statements: list[policy.Statement], caller: Caller, check:
     """None when an identity-based Allow (within the session policy) applies, else the reason AWS gives."""
     if not any(s.allows and policy.applies(s, check.action, check.resource, check.context) for s in statements):
         return f"because no identity-based policy allows the {check.action} action"
+    bound = caller.boundary_document()
+    if bound is not None and not any(s.allows and policy.applies(s, check.action, check.resource, check.context)
+                                     for s in policy.statements(bound)):
+        return f"because no permissions boundary allows the {check.action} action"
     if caller.session_policy and not any(
             s.allows and policy.applies(s, check.action, check.resource, check.context)
             for s in policy.statements(caller.session_policy)):
         return f"because no session policy allows the {check.action} action"
     return None
+
+
+def _bounded_role(caller: Caller, statement: policy.Statement) -> bool:
+    """A role session named through its role's ARN stays within the role's boundary (a user named by ARN does not)."""
+    return (caller.kind == "AssumedRole" and caller.boundary_document() is not None
+            and caller.arn not in (statement.principals or ()) and "*" not in (statement.principals or ()))
 
 
 def _resource_account(check: Check) -> str | None:
@@ -97,6 +107,10 @@ def decide(caller: Caller, check: Check, key_policy: Any = None, use_grants: boo
     for s in identity:
         if not s.allows and policy.applies(s, action, resource, context):
             return Decision(False, "with an explicit deny in an identity-based policy")
+    bound = caller.boundary_document()
+    if bound is not None and any(not s.allows and policy.applies(s, action, resource, context)
+                                 for s in policy.statements(bound)):
+        return Decision(False, "with an explicit deny in a permissions boundary")
     if check.key is None and key_policy is None:
         why = _identity_refusal(identity, caller, check)
         return ALLOW if why is None else Decision(False, why)
@@ -105,7 +119,7 @@ def decide(caller: Caller, check: Check, key_policy: Any = None, use_grants: boo
     for s in key_statements:
         if s.allows and policy.applies(s, action, resource, context):
             match = policy.principal_match(s, caller)
-            if match is policy.PrincipalMatch.DIRECT and not other_account:
+            if match is policy.PrincipalMatch.DIRECT and not other_account and not _bounded_role(caller, s):
                 return ALLOW
             # Across accounts the resource policy only opens the door: the caller's own IAM must allow it too.
             delegated = delegated or match is not policy.PrincipalMatch.NONE

@@ -51,6 +51,14 @@ class Caller:
                 found.setdefault(str(tag["Key"]), str(tag.get("Value", "")))
         return found
 
+    def boundary_document(self) -> Any:
+        """The permissions boundary of the user, or of the role behind a session; None when there is none."""
+        if self._entity is None:
+            return None
+        from kmsemu.iam.boundaries import boundary_document
+
+        return boundary_document(self.account, self._entity)
+
     def policy_documents(self) -> list[Any]:
         """The identity-based policy documents in force: inline, attached, and (for users) the groups'."""
         if self._entity is None:
