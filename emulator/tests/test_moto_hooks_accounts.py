@@ -32,3 +32,16 @@ def test_moto_acts_in_the_account_its_header_names() -> None:
     from moto.core.responses import BaseResponse
 
     assert '"x-moto-account-id" in self.headers' in inspect.getsource(BaseResponse.get_current_account)
+
+
+def test_assume_role_reads_its_form_and_returns_the_session() -> None:
+    """sts.session_tags wraps TokenResponse.assume_role (form in self.querystring) and STSBackend.assume_role
+    (returns the AssumedRole, which principals._session later finds in assumed_roles)."""
+    from moto.sts.models import STSBackend
+    from moto.sts.responses import TokenResponse
+
+    from kmsemu.patches import original
+
+    assert "self.backend.assume_role(" in inspect.getsource(original(TokenResponse, "assume_role"))
+    source = inspect.getsource(original(STSBackend, "assume_role"))
+    assert "assumed_roles.append(role)" in source and "return role" in source

@@ -46,9 +46,10 @@ def install() -> None:
         from kmsemu.organizations import accounts as organization_accounts
         from kmsemu.patches import credentials, lazy_private_key, moto_session
         from kmsemu.s3 import bucket_policy
+        from kmsemu.sts import session_tags
 
         for patch in (deletion, encryption_context, key_metadata, key_import, multi_region, lazy_private_key, moto_session,
                       credentials, rotation, kms_resources, change_sets, stack_events, parameters, bucket_policy,
-                      organization_accounts):
+                      organization_accounts, session_tags):
             patch.install()
         _installed = True
