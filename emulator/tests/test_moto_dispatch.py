@@ -10,7 +10,7 @@ def test_each_served_service_is_a_moto_backend_of_the_same_name() -> None:
     """moto's dispatcher maps each signing name the pipeline serves to a backend app of that very name."""
     dispatcher = DomainDispatcherApplication(create_backend_app)
     served = Pipeline(lambda *a: [], lambda *a: [], None).served
-    assert served == {"kms", "iam", "sts", "s3", "cloudformation", "cloudtrail"}
+    assert served == {"kms", "iam", "sts", "s3", "cloudformation", "cloudtrail", "organizations"}
     for service in served:
         assert dispatcher.get_backend_for_host(f"{service}.us-east-1.amazonaws.com") == service
     assert callable(dispatcher.create_app) and dispatcher.create_app is create_backend_app

@@ -31,21 +31,23 @@ Authoriser = Callable[[Request, principals.Caller], "AwsError | None"]
 
 def _authorisers() -> dict[str, Authoriser]:
     """Each served service's authorisation step, by signing name."""
-    from kmsemu.iam.authorize import authorize_cloudformation, authorize_cloudtrail, authorize_iam, authorize_sts
+    from kmsemu.iam.authorize import authorize_cloudformation, authorize_cloudtrail, authorize_iam, authorize_organizations, authorize_sts
     from kmsemu.kms.gate import authorize_request as authorize_kms
     from kmsemu.s3.authorize import authorize_s3
 
     return {"kms": authorize_kms, "iam": authorize_iam, "sts": authorize_sts, "s3": authorize_s3,
-            "cloudformation": authorize_cloudformation, "cloudtrail": authorize_cloudtrail}
+            "cloudformation": authorize_cloudformation, "cloudtrail": authorize_cloudtrail,
+            "organizations": authorize_organizations}
 
 
 def _middleware() -> list[Middleware]:
     """Step 5: the services' semantics, outermost first."""
     from kmsemu.cloudtrail.api import cloudtrail_api
+    from kmsemu.iam.boundaries import iam_boundaries
     from kmsemu.kms.layer import kms_semantics
     from kmsemu.s3.sse import s3_sse_kms
 
-    return [kms_semantics, s3_sse_kms, cloudtrail_api]
+    return [kms_semantics, s3_sse_kms, cloudtrail_api, iam_boundaries]
 
 
 class Pipeline:
@@ -69,6 +71,7 @@ class Pipeline:
             from kmsemu.identify import identify
 
             identify(request)
+            request.set_header(MOTO_ACCOUNT_HEADER, None)  # moto would act in the account it names, not the caller's
             refusal = self.authorisers[request.service or ""](request, caller)
             if refusal is not None:
                 raise refusal
@@ -129,6 +132,9 @@ def _record(request: Request, sent: bytes, response: Response) -> None:
         log.debug("kmsemu could not record %s %s", request.service, request.operation, exc_info=True)
 
 
+MOTO_ACCOUNT_HEADER = "x-moto-account-id"
+"""moto acts in the account this header names; callers may not send it, and only kmsemu sets it (cross-account keys)."""
+
 FALLBACK_HEADER = "x-kmsemu-fallback"
 """Set on an answer only when moto failed (HTTP 5xx) and kmsemu answered instead; tests assert it never is.
 
@@ -163,5 +169,5 @@ def build(moto: WSGIApp, middleware: list[Middleware] | None = None, admin_token
     return Pipeline(moto, inner, admin_token)
 
 
-MIDDLEWARE_NAMES = ("kms_semantics", "s3_sse_kms", "cloudtrail_api")
+MIDDLEWARE_NAMES = ("kms_semantics", "s3_sse_kms", "cloudtrail_api", "iam_boundaries")
 """Step 5's middleware, outermost first (benchmarks select from these)."""

@@ -155,6 +155,13 @@ class Backend:
         self.members[role] = found
         return found
 
+    def member_account(self) -> Any:
+        """A second account administered by role (accounts_support.member_account): made through Organizations on
+        the emulator, KMSEMU_MEMBER_ACCOUNT_ROLE_ARN's account on AWS (the test is skipped without it)."""
+        from accounts_support import member_account
+
+        return member_account(self)
+
     def cli_env(self) -> dict[str, str]:
         """The environment for an `aws` CLI subprocess: this identity by default, members as named profiles."""
         mine = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",

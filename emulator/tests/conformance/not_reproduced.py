@@ -44,21 +44,18 @@ NOT_REPRODUCED: list[dict[str, str]] = [
         "aws_doc": "https://docs.aws.amazon.com/kms/latest/APIReference/API_RotateKeyOnDemand.html",
     },
     {
-        "behaviour": "Organizations, member accounts and cross-account key use",
-        "aws": "CreateOrganization and CreateAccount make member accounts with an OrganizationAccountAccessRole "
-               "(AdministratorAccess, trusted by the management account); roles are assumed across accounts by trust "
-               "policy, keys are used across accounts by key or alias ARN when both the key policy and the caller's IAM "
-               "allow it, and ListKeys/ListAliases answer per account; the emulator serves no Organizations API and "
-               "resolves key ARNs in the caller's own account only.",
-        "aws_doc": "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_accounts_access.html",
+        "behaviour": "ReEncrypt between keys of two different accounts",
+        "aws": "ReEncrypt may decrypt under a key of one account and encrypt under a key of another, each named by "
+               "key or alias ARN; the emulator runs each call in one account, so a source and destination key in "
+               "different accounts fail.",
+        "aws_doc": "https://docs.aws.amazon.com/kms/latest/APIReference/API_ReEncrypt.html",
     },
     {
-        "behaviour": "Service control policies and permissions boundaries",
-        "aws": "SCPs on member accounts (for example denying kms:ScheduleKeyDeletion or kms:PutKeyPolicy) and "
-               "permissions boundaries cap what IAM and key policies allow, and their denials say \"with an explicit "
-               "deny in a service control policy\" or \"because no permissions boundary allows\"; the emulator "
-               "evaluates neither.",
-        "aws_doc": "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html",
+        "behaviour": "Permissions boundaries beyond identity-based allows",
+        "aws": "GetUser reports a user's PermissionsBoundary, and a resource policy naming a role's ARN allows its "
+               "sessions up to the boundary on its own; the emulator does not report a user's boundary in GetUser, and "
+               "for a bounded role's sessions also wants an identity-based Allow.",
+        "aws_doc": "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html",
     },
     {
         "behaviour": "Session tags, aws:PrincipalOrgID and service-call source keys",

@@ -4,7 +4,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-JSON_TARGETS = {"TrentService": "kms", "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101": "cloudtrail"}
+JSON_TARGETS = {"TrentService": "kms", "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101": "cloudtrail",
+                "AWSOrganizationsV20161128": "organizations"}
 """X-Amz-Target prefixes of the JSON-protocol services the emulator serves, and their signing names."""
 
 QUERY_SERVICES = frozenset({"iam", "sts", "cloudformation"})

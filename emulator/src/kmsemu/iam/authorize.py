@@ -84,3 +84,9 @@ def authorize_cloudtrail(request: Request, caller: Caller) -> AwsError | None:
         resource = "*"
     refusal = identity_check(caller, f"cloudtrail:{request.operation}", resource, region)
     return AwsError("AccessDeniedException", refusal.message, 400) if refusal is not None else None
+
+
+def authorize_organizations(request: Request, caller: Caller) -> AwsError | None:
+    """organizations:<Operation> on `*` by the caller's identity-based policies; JSON's AccessDeniedException."""
+    refusal = identity_check(caller, f"organizations:{request.operation}", "*", request.region or "us-east-1")
+    return AwsError("AccessDeniedException", refusal.message, 400) if refusal is not None else None

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from kmsemu.iam import policy
+from kmsemu.iam import policy, service_control
 from kmsemu.iam.principals import Caller
 from kmsemu.kms import grants
 from kmsemu.kms import managed_keys as managed
@@ -65,11 +65,27 @@ def _identity_refusal(statements: list[policy.Statement], caller: Caller, check:
     """None when an identity-based Allow (within the session policy) applies, else the reason AWS gives."""
     if not any(s.allows and policy.applies(s, check.action, check.resource, check.context) for s in statements):
         return f"because no identity-based policy allows the {check.action} action"
+    bound = caller.boundary_document()
+    if bound is not None and not any(s.allows and policy.applies(s, check.action, check.resource, check.context)
+                                     for s in policy.statements(bound)):
+        return f"because no permissions boundary allows the {check.action} action"
     if caller.session_policy and not any(
             s.allows and policy.applies(s, check.action, check.resource, check.context)
             for s in policy.statements(caller.session_policy)):
         return f"because no session policy allows the {check.action} action"
     return None
+
+
+def _bounded_role(caller: Caller, statement: policy.Statement) -> bool:
+    """A role session named through its role's ARN stays within the role's boundary (a user named by ARN does not)."""
+    return (caller.kind == "AssumedRole" and caller.boundary_document() is not None
+            and caller.arn not in (statement.principals or ()) and "*" not in (statement.principals or ()))
+
+
+def _resource_account(check: Check) -> str | None:
+    """The account owning the key or resource checked, from its ARN (None for `*`)."""
+    parts = check.resource.split(":")
+    return parts[4] if len(parts) > 5 and parts[4].isdigit() else None
 
 
 def decide(caller: Caller, check: Check, key_policy: Any = None, use_grants: bool = True) -> Decision:
@@ -78,6 +94,9 @@ def decide(caller: Caller, check: Check, key_policy: Any = None, use_grants: boo
     `key_policy` overrides the key's stored policy (the lockout check evaluates a policy not yet set).
     """
     action, resource, context = check.action, check.resource, check.context
+    limited = service_control.refusal(caller, action, resource, context)
+    if limited is not None:
+        return Decision(False, limited)
     identity = _identity_statements(caller)
     if key_policy is None and check.key is not None:
         key_policy = managed.effective_policy(check.key)
@@ -88,16 +107,22 @@ def decide(caller: Caller, check: Check, key_policy: Any = None, use_grants: boo
     for s in identity:
         if not s.allows and policy.applies(s, action, resource, context):
             return Decision(False, "with an explicit deny in an identity-based policy")
+    bound = caller.boundary_document()
+    if bound is not None and any(not s.allows and policy.applies(s, action, resource, context)
+                                 for s in policy.statements(bound)):
+        return Decision(False, "with an explicit deny in a permissions boundary")
     if check.key is None and key_policy is None:
         why = _identity_refusal(identity, caller, check)
         return ALLOW if why is None else Decision(False, why)
     delegated = False
+    other_account = _resource_account(check) not in (None, caller.account)
     for s in key_statements:
         if s.allows and policy.applies(s, action, resource, context):
             match = policy.principal_match(s, caller)
-            if match is policy.PrincipalMatch.DIRECT:
+            if match is policy.PrincipalMatch.DIRECT and not other_account and not _bounded_role(caller, s):
                 return ALLOW
-            delegated = delegated or match is policy.PrincipalMatch.ACCOUNT
+            # Across accounts the resource policy only opens the door: the caller's own IAM must allow it too.
+            delegated = delegated or match is not policy.PrincipalMatch.NONE
     why = _identity_refusal(identity, caller, check) if delegated else None
     if delegated and why is None:
         return ALLOW

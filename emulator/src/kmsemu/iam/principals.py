@@ -33,6 +33,8 @@ class Caller:
     """For a role session: the token every request must carry."""
     expires: dt.datetime | None = None
     """For a role session: when its credentials stop working (compared with the emulator clock)."""
+    session_tags: dict[str, str] | None = None
+    """For a role session: the Tags its AssumeRole passed (they override the role's own tags)."""
 
     @property
     def user_id(self) -> str:
@@ -43,13 +45,21 @@ class Caller:
     def principal_tags(self) -> dict[str, str]:
         """aws:PrincipalTag: the tags of the IAM user, or of the role behind a session."""
         if self._entity is None:
-            return {}
+            return dict(self.session_tags or {})
         found = dict(_iam(self.account).tagger.get_tag_dict_for_resource(self._entity.arn))
         tags = getattr(self._entity, "tags", None) or {}
         for tag in tags.values() if isinstance(tags, dict) else tags:
             if isinstance(tag, dict) and "Key" in tag:
                 found.setdefault(str(tag["Key"]), str(tag.get("Value", "")))
-        return found
+        return {**found, **(self.session_tags or {})}
+
+    def boundary_document(self) -> Any:
+        """The permissions boundary of the user, or of the role behind a session; None when there is none."""
+        if self._entity is None:
+            return None
+        from kmsemu.iam.boundaries import boundary_document
+
+        return boundary_document(self.account, self._entity)
 
     def policy_documents(self) -> list[Any]:
         """The identity-based policy documents in force: inline, attached, and (for users) the groups'."""
@@ -107,6 +117,7 @@ def _session(account: str, key: Any) -> Caller | None:
             return Caller(
                 session.arn, account, session.role_arn, "AssumedRole", key.secret_access_key,
                 session.session_name, session.policy, role, session.session_token, _expires(session),
+                getattr(session, "_kmsemu_session_tags", None),
             )
     return None
 

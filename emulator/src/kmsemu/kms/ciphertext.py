@@ -46,7 +46,9 @@ def ciphertext_key(backend: KmsBackend, value: Any) -> Key:
     if key_id is None:
         # Also what `fileb://` of the base64 text from `--output text` produces: base64 bytes, not ciphertext.
         raise AwsError("InvalidCiphertextException", "")
-    key = backend.keys.get(key_id)
+    from kmsemu.kms.cross_account import by_key_id
+
+    key = by_key_id(backend.region_name, key_id, backend.account_id)  # a symmetric ciphertext finds its key in any account
     if key is None:
         raise AwsError("AccessDeniedException", UNKNOWN_KEY_MESSAGE)
     return key

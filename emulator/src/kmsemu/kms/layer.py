@@ -13,7 +13,7 @@ from typing import Any
 
 from kmsemu.errors import AwsError
 from kmsemu.http import Request, Response, StartResponse, WSGIApp, call
-from kmsemu.kms import answers, data_key_pairs, deletion, key_import, key_specs, multi_region, rotation, rsa_encryption
+from kmsemu.kms import answers, cross_account, data_key_pairs, deletion, key_import, key_specs, multi_region, rotation, rsa_encryption
 from kmsemu.kms.ciphertext import ciphertext_key, incorrect_key, invalid_signature
 from kmsemu.kms.identifiers import ANY_IDENTIFIER, is_alias, kms_backend, not_found_message, resolve
 from kmsemu.kms.state import refusal, usage_refusal
@@ -93,11 +93,16 @@ def _handle(app: WSGIApp, request: Request, op: str) -> Response:
     if op != "Decrypt" and param in members and params.get(param) is not None:
         identifier = params[param]
         key = resolve(backend, identifier, allow_alias=op in ANY_IDENTIFIER)
+        if key is None and op in cross_account.CROSS_ACCOUNT:
+            key = cross_account.named_elsewhere(backend, identifier)
         if key is None:
             raise AwsError("NotFoundException", not_found_message(backend, identifier))
-        if not is_alias(identifier):
+        if not is_alias(identifier) or key.account_id != backend.account_id:
             params[param] = key.id  # moto 500s on key ARNs in several management operations
         _refuse_if_state_forbids(key, op)
+    if key is not None and key.account_id != backend.account_id:  # another account's key: moto runs the call there
+        backend = cross_account.owner_backend(key)
+        request.set_header("x-moto-account-id", key.account_id)
     if op == "RetireGrant" and not params.get("GrantToken") and not (params.get("KeyId") and params.get("GrantId")):
         raise AwsError("ValidationException", "Identify the grant by GrantToken, or by KeyId and GrantId.")
     if op == "ScheduleKeyDeletion":
@@ -139,7 +144,7 @@ def _source_key(backend: Any, op: str, params: dict[str, Any]) -> Any:
     named = params.get("KeyId" if op == "Decrypt" else "SourceKeyId")
     wanted = None
     if named is not None:
-        wanted = resolve(backend, named)
+        wanted = resolve(backend, named) or cross_account.named_elsewhere(backend, named)
         if wanted is None:
             raise AwsError("NotFoundException", not_found_message(backend, named))
         if key_specs.is_asymmetric(wanted.key_spec):

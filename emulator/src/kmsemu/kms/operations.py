@@ -95,6 +95,11 @@ def caller_context(caller: Caller, region: str, via_service: str | None) -> dict
         "aws:currenttime": now.strftime("%Y-%m-%dT%H:%M:%SZ"), "aws:epochtime": str(int(now.timestamp())),
         "kms:calleraccount": caller.account,
     }
+    from kmsemu.organizations.accounts import org_id
+
+    organization = org_id(caller.account)
+    if organization:
+        context["aws:principalorgid"] = organization
     if caller.kind == "User":
         context["aws:username"] = caller.name
     if caller.user_id:
@@ -156,6 +161,15 @@ def request_context(body: dict[str, Any], encryption_context: dict[str, str] | N
     return context
 
 
+def _ciphertext_key(account: str, region: str, blob: str | None, named: str | None) -> Any:
+    """The key a ciphertext names, in any account (as Decrypt finds it), else the key the request names."""
+    from kmsemu.kms.cross_account import by_key_id
+
+    key_id = ciphertext_key_id(blob)
+    found = by_key_id(region, key_id, account) if key_id else None
+    return found if found is not None else find_key(account, region, named)
+
+
 def _key_check(action: str, key: Any, base: dict[str, Any], body: dict[str, Any], ec: dict[str, str] | None,
                from_ciphertext: bool = False) -> Check:
     context = {**base, **key_context(key), **request_context(body, ec)}
@@ -170,11 +184,11 @@ def checks(caller: Caller, operation: str, body: dict[str, Any], region: str, vi
     if operation in _IAM_ONLY:
         return [Check(action, "*", None, {**base, **request_context(body, None)})]
     if operation == "Decrypt":
-        key = find_key(account, region, ciphertext_key_id(body.get("CiphertextBlob")) or body.get("KeyId"))
+        key = _ciphertext_key(account, region, body.get("CiphertextBlob"), body.get("KeyId"))
         return [_key_check(action, key, base, body, body.get("EncryptionContext") or {}, not body.get("KeyId"))] if key else []
     if operation == "ReEncrypt":
         found = []
-        source = find_key(account, region, ciphertext_key_id(body.get("CiphertextBlob")) or body.get("SourceKeyId"))
+        source = _ciphertext_key(account, region, body.get("CiphertextBlob"), body.get("SourceKeyId"))
         if source:
             found.append(_key_check("kms:ReEncryptFrom", source, base, {}, body.get("SourceEncryptionContext") or {},
                                     not body.get("SourceKeyId")))

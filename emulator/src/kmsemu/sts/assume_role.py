@@ -25,6 +25,15 @@ def refusal(caller: Caller, body: bytes, region: str) -> str | None:
     for name in ("ExternalId", "RoleSessionName"):
         if name in form:
             context[f"sts:{name.lower()}"] = form[name]
-    check = Check("sts:AssumeRole", role_arn, None, context)
-    decision = decide(caller, check, key_policy=role.assume_role_policy_document if role else _NO_TRUST, use_grants=False)
-    return None if decision.allowed else decision.message(caller, check)
+    from kmsemu.sts.session_tags import requested
+
+    tags = requested(form)
+    if tags:
+        context.update({f"aws:requesttag/{k.lower()}": v for k, v in tags.items()}, **{"aws:tagkeys": list(tags)})
+    trust = role.assume_role_policy_document if role else _NO_TRUST
+    for action in ("sts:AssumeRole", "sts:TagSession") if tags else ("sts:AssumeRole",):
+        check = Check(action, role_arn, None, context)
+        decision = decide(caller, check, key_policy=trust, use_grants=False)
+        if not decision.allowed:
+            return decision.message(caller, check)
+    return None

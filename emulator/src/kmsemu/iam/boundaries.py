@@ -1,0 +1,67 @@
+"""Permissions boundaries: the managed policy that caps what a user's or role's identity-based policies allow.
+
+moto stores a role's boundary (PutRolePermissionsBoundary) but has no PutUserPermissionsBoundary; kmsemu answers
+that call (and DeleteUserPermissionsBoundary) itself and keeps the user's boundary on moto's User.
+https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from kmsemu.errors import AwsError
+from kmsemu.http import Request, Response, StartResponse, WSGIApp
+
+_USER_BOUNDARY = "_kmsemu_permissions_boundary"
+_OPERATIONS = ("PutUserPermissionsBoundary", "DeleteUserPermissionsBoundary")
+
+
+def boundary_arn(entity: Any) -> str | None:
+    """The ARN of the managed policy bounding a moto User or Role, or None."""
+    return getattr(entity, _USER_BOUNDARY, None) or getattr(entity, "permissions_boundary_arn", None) or None
+
+
+def boundary_document(account: str, entity: Any) -> Any:
+    """The default version of the entity's boundary policy, or None when it has none (or it cannot be found)."""
+    arn = boundary_arn(entity)
+    if not arn:
+        return None
+    from kmsemu.iam.principals import _default_document, _iam
+
+    found = _iam(account).managed_policies.get(arn)
+    return _default_document(found) if found is not None else '{"Statement": []}'
+
+
+def iam_boundaries(app: WSGIApp) -> WSGIApp:
+    """Middleware: answer PutUserPermissionsBoundary and DeleteUserPermissionsBoundary, pass every other request on."""
+
+    def middleware(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        request = Request.of(environ)
+        if request.service != "iam" or request.operation not in _OPERATIONS or request.caller is None:
+            return app(environ, start_response)
+        try:
+            _set(request)
+        except AwsError as error:
+            return error.send(start_response, "query")
+        body = (f'<{request.operation}Response xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ResponseMetadata>'
+                f"<RequestId>kmsemu</RequestId></ResponseMetadata></{request.operation}Response>").encode()
+        return Response("200 OK", [("Content-Type", "text/xml")], body).send(start_response)
+
+    return middleware
+
+
+def _set(request: Request) -> None:
+    from kmsemu.iam.principals import _iam
+
+    form = request.form()
+    name = form.get("UserName", "")
+    user = _iam(request.caller.account).users.get(name)
+    if user is None:
+        raise AwsError("NoSuchEntity", f"The user with name {name} cannot be found.", 404)
+    if request.operation == "DeleteUserPermissionsBoundary":
+        setattr(user, _USER_BOUNDARY, None)
+        return
+    arn = form.get("PermissionsBoundary", "")
+    if not arn.startswith("arn:aws:iam::"):
+        raise AwsError("ValidationError", f"Value ({arn}) for parameter PermissionsBoundary is invalid.", 400)
+    setattr(user, _USER_BOUNDARY, arn)

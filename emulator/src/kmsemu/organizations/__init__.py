@@ -1,0 +1,1 @@
+"""AWS Organizations: member accounts, their access role, and service control policies."""

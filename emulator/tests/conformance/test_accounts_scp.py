@@ -1,0 +1,88 @@
+"""Service control policies on member accounts: they cap every principal there, and never the management account."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from access_support import eventually, refused
+from accounts_support import management_only, member, organization_root  # noqa: F401  (fixtures)
+from botocore.exceptions import ClientError
+
+from kmsemu.sessions import new_session
+
+ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
+SCP = "SERVICE_CONTROL_POLICY"
+
+
+def _scps_enabled(course, made) -> None:
+    """Enable the SCP policy type on the root for this test (disabled again afterwards when it was off)."""
+    org, root = course.client("organizations"), organization_root(course)
+    try:
+        org.enable_policy_type(RootId=root, PolicyType=SCP)
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] != "PolicyTypeAlreadyEnabledException":
+            raise
+        return
+    made.cleanups.insert(0, lambda: org.disable_policy_type(RootId=root, PolicyType=SCP))
+
+
+def _deny_deletion(course, made, target: str, exempt: str) -> None:
+    """Attach an SCP denying kms:ScheduleKeyDeletion to everyone but roles named `exempt` (ArnNotLike aws:PrincipalArn)."""
+    org = course.client("organizations")
+    document = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Deny", "Action": "kms:ScheduleKeyDeletion", "Resource": "*",
+        "Condition": {"ArnNotLike": {"aws:PrincipalArn": f"arn:aws:iam::*:role/{exempt}"}}}]}
+    policy_id = org.create_policy(Name=made.unique("scp"), Description="kmsemu conformance", Type=SCP,
+                                  Content=json.dumps(document))["Policy"]["PolicySummary"]["Id"]
+    made.cleanups.append(lambda: org.delete_policy(PolicyId=policy_id))
+    org.attach_policy(PolicyId=policy_id, TargetId=target)
+    made.cleanups.append(lambda: org.detach_policy(PolicyId=policy_id, TargetId=target))
+
+
+def _break_glass_role(course, member, name: str) -> str:
+    """A role of the member account with AdministratorAccess that the suite's account may assume."""
+    iam = member.client("iam")
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                     "Principal": {"AWS": f"arn:aws:iam::{course.account_id}:root"}}]}
+    arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust), Tags=course.tags())["Role"]["Arn"]
+    iam.attach_role_policy(RoleName=name, PolicyArn=ADMIN)
+    member.cleanups.append(lambda: iam.delete_role(RoleName=name))
+    member.cleanups.append(lambda: iam.detach_role_policy(RoleName=name, PolicyArn=ADMIN))
+    return str(arn)
+
+
+@pytest.mark.behaviour("An SCP denying kms:ScheduleKeyDeletion refuses a member account's administrators except the exempt role")
+def test_scp_denies_deletion_except_break_glass(course, made, member) -> None:
+    """An SCP caps what principals of a member account may do, administrators included: a Deny of
+    kms:ScheduleKeyDeletion with ArnNotLike aws:PrincipalArn refuses the account's OrganizationAccountAccessRole
+    session "with an explicit deny in a service control policy", while the exempt break-glass role may delete.
+    https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html"""
+    management_only(course)
+    exempt = made.unique("break-glass")
+    role_arn = _break_glass_role(course, member, exempt)
+    _scps_enabled(course, made)
+    _deny_deletion(course, made, member.account_id, exempt)
+    key = member.client("kms").create_key(Description=made.unique("scp-key"),
+                                          Tags=course.tags("TagKey", "TagValue"))["KeyMetadata"]
+    message = eventually(course, lambda: refused(
+        lambda: member.client("kms").schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7),
+        "AccessDeniedException"))
+    assert "with an explicit deny in a service control policy" in message
+    creds = course.client("sts").assume_role(RoleArn=role_arn, RoleSessionName="break-glass")["Credentials"]
+    glass = new_session(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                        aws_session_token=creds["SessionToken"], region_name=course.region)
+    kms = glass.client("kms", region_name=course.region, endpoint_url=course.endpoint_url)
+    assert eventually(course, lambda: kms.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7))["KeyState"] \
+        == "PendingDeletion"
+
+
+@pytest.mark.behaviour("SCPs never limit the management account, even one attached to it")
+def test_scp_does_not_affect_management_account(course, made, member) -> None:
+    """SCPs do not affect users or roles in the management account; a deny SCP attached to it changes nothing.
+    https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html"""
+    management_only(course)
+    _scps_enabled(course, made)
+    _deny_deletion(course, made, course.account_id, made.unique("nobody"))
+    key = made.key()
+    assert course.client("kms").schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)["KeyState"] \
+        == "PendingDeletion"
