@@ -70,7 +70,13 @@ PROGRESS_URL = Option(
     "`JUPYTERHUB_PUBLIC_HUB_URL` is known, its `services/kmscourse/`; elsewhere nothing is posted and records stay local.",
 )
 
-ALL: tuple[Option, ...] = (BACKEND, LEARNER, ACCOUNT_ID, REGION, PORT, CHECKS_STRICT, PROGRESS_FILE, PROGRESS_URL)
+PARTNER_ROLE_ARN = Option(
+    "KMSCOURSE_PARTNER_ROLE_ARN",
+    "",
+    "Sandbox backend only, optional: the ARN of a role in a second account that your identity may assume, for "
+    "lesson 12's cross-account section. On the emulator the lesson makes the second account through Organizations.",
+)
+ALL: tuple[Option, ...] = (BACKEND, LEARNER, ACCOUNT_ID, REGION, PORT, CHECKS_STRICT, PROGRESS_FILE, PROGRESS_URL, PARTNER_ROLE_ARN)
 
 
 def markdown_table() -> str:

@@ -2,6 +2,7 @@
 
     red, blue      IAM users tagged team=red / team=blue, each to use only its own team's key
     reporting      an IAM user with S3 permissions only, to use the shared key through S3 and never directly
+    partner        a second account's administrator role, to encrypt with the shared key and nothing else
     keys           alias/kmscourse-<learner>-team-red, -team-blue, -team-shared, tagged team=<name>
 """
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from . import buckets, cast, demo_keys
+from . import partner as partners
 from .course import Course
 
 TEAMS = ("red", "blue")
@@ -24,6 +26,8 @@ TEAM_POLICY = "team-kms"
 """The inline IAM policy, on both team users, that Exercise 1 writes."""
 
 SERVICE = "reporting"
+PARTNER = "partner"
+"""The partner account's administrator role (lesson 12's second account), in the principals when there is one."""
 
 
 @dataclass
@@ -31,13 +35,14 @@ class Layout:
     """What the setup made: key ARNs by name, the principals by name, and the reporting service's bucket."""
 
     keys: dict[str, str]
-    principals: dict[str, cast.Member] = field(repr=False)
+    principals: dict[str, Any] = field(repr=False)
     bucket: str
 
     def allowed(self) -> set[tuple[str, str, str]]:
         """The intended access: each team uses its own key in KMS; the reporting service uses the shared key through S3."""
         own = {(team, team, action) for team in TEAMS for action in ("Encrypt", "Decrypt", "DescribeKey")}
-        return own | {(SERVICE, "shared", "via S3")}
+        partner = {(PARTNER, "shared", "Encrypt")} if PARTNER in self.principals else set()
+        return own | {(SERVICE, "shared", "via S3")} | partner
 
 
 def default_policy(course: Course) -> dict[str, Any]:
@@ -76,7 +81,7 @@ def stage(course: Course) -> Layout:
     for found in keys.values():
         kms.put_key_policy(KeyId=found.key_id, PolicyName="default", Policy=json.dumps(default_policy(course)))
     bucket = buckets.ensure_bucket(course, "lab12")
-    principals = {name: principal(course, name) for name in (*TEAMS, SERVICE)}
+    principals = _principals(course)
     for team in TEAMS:
         try:
             iam.delete_user_policy(UserName=principals[team].user_name, PolicyName=TEAM_POLICY)
@@ -94,7 +99,16 @@ def found(course: Course) -> Layout | None:
             arns[name] = kms.describe_key(KeyId=demo_keys.alias_for(course, f"team-{name}"))["KeyMetadata"]["Arn"]
         except ClientError:
             return None
-    return Layout(arns, {name: principal(course, name) for name in (*TEAMS, SERVICE)}, buckets.bucket_name(course, "lab12"))
+    return Layout(arns, _principals(course), buckets.bucket_name(course, "lab12"))
+
+
+def _principals(course: Course) -> dict[str, Any]:
+    """The team users, the reporting service, and the partner account's role when there is a second account."""
+    found: dict[str, Any] = {name: principal(course, name) for name in (*TEAMS, SERVICE)}
+    other = partners.partner(course)
+    if other is not None:
+        found[PARTNER] = other
+    return found
 
 
 def apply_team_policy(course: Course, policy: dict[str, Any]) -> None:
@@ -104,10 +118,10 @@ def apply_team_policy(course: Course, policy: dict[str, Any]) -> None:
         iam.put_user_policy(UserName=course.name(team), PolicyName=TEAM_POLICY, PolicyDocument=json.dumps(policy))
 
 
-def apply_shared_statement(course: Course, statement: dict[str, Any]) -> dict[str, Any]:
-    """Put the default policy plus `statement` on the shared key; return the policy put."""
+def apply_shared_statement(course: Course, *statements: dict[str, Any]) -> dict[str, Any]:
+    """Put the default policy plus `statements` on the shared key; return the policy put."""
     policy = default_policy(course)
-    policy["Statement"].append(statement)
+    policy["Statement"] += list(statements)
     arn = key(course, "shared").key_id
     course.client("kms").put_key_policy(KeyId=arn, PolicyName="default", Policy=json.dumps(policy))
     return policy

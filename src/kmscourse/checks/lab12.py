@@ -16,6 +16,8 @@ _WHY_OVER = {
     "service direct": ("the reporting service can call {action} on the {key} key directly, not only through S3: its "
                        "statement needs the condition kms:ViaService = s3.{region}.amazonaws.com."),
     "team via S3": "{who} can reach the {key} key through S3; the team users have no S3 permissions, so look at the key policy.",
+    "partner": ("the partner account can {action} with the {key} key: its statement in the shared key's policy should "
+                "allow kms:Encrypt alone, and no other key's policy should name it. (Exercise 3)"),
 }
 _WHY_UNDER = {
     "team": ("{who} cannot {action} with its own {key} key ({error}): the team policy must allow kms:Encrypt, kms:Decrypt "
@@ -29,7 +31,9 @@ _WHY_UNDER = {
 
 def _over_hint(cell: tuple[str, str, str], region: str) -> str:
     who, key, action = cell
-    if who == teams.SERVICE:
+    if who == teams.PARTNER:
+        reason = "partner"
+    elif who == teams.SERVICE:
         reason = "service direct" if action != "via S3" else "team via S3"
     elif action == "via S3":
         reason = "team via S3"
@@ -55,7 +59,17 @@ def check(course: Course, layout: Any = None) -> CheckResult:
     service = [c for c in under if c[0] == teams.SERVICE]
     result.add("the reporting service uses the shared key through S3", not service,
                _WHY_UNDER["service"].format(error=outcome.get(service[0], "") if service else ""))
-    for who in (*teams.TEAMS, teams.SERVICE):
+    if teams.PARTNER in found.principals:
+        theirs = [c for c in under if c[0] == teams.PARTNER]
+        result.add("the partner account encrypts with the shared key", not theirs,
+                   f"the partner account cannot Encrypt with the shared key by its ARN ({outcome.get(theirs[0], '') if theirs else ''}): "
+                   "add a statement for the partner account's root (arn:aws:iam::<partner account>:root) allowing "
+                   "kms:Encrypt to the shared key's policy. (Exercise 3)")
+    else:
+        result.add("a partner account to check against", False,
+                   "there is no second account: on a sandbox, set KMSCOURSE_PARTNER_ROLE_ARN to a role in another account "
+                   "that you may assume, then restart the kernel and run the setup cell.")
+    for who in found.principals:
         theirs = [c for c in over if c[0] == who]
         result.add(f"{who} can do nothing more", not theirs, _over_hint(theirs[0], course.region) if theirs else "")
     return result.finish()
