@@ -19,6 +19,9 @@ COURSE_MANAGED_POLICIES = ("AdministratorAccess", "ReadOnlyAccess", "AmazonS3Ful
                            "AWSKeyManagementServicePowerUser")
 """The AWS managed policies the emulator loads; moto loads none by default and all 1,500 are slow to build."""
 
+SEEDED_POLICIES = COURSE_MANAGED_POLICIES[:4]
+"""The policies loaded from moto's seeded random stream; the others leave it as they found it, so ids stay the same."""
+
 MANAGED_POLICIES_VARIABLE = "KMSEMU_MANAGED_POLICIES"
 """More AWS managed policies to load at each reset, comma-separated names, or `all` for every one moto knows."""
 
@@ -61,8 +64,13 @@ def install_aws_managed_policies(names: tuple[str, ...] | None = None, account: 
     names = managed_policy_names() if names is None else names
     backend = iam_backends[account]["aws"]
     data = _release_policy_data(names)
+    from moto.moto_api._internal import mock_random
+
     for name in names:
+        stream = None if name in SEEDED_POLICIES else mock_random.getstate()
         policy = AWSManagedPolicy.from_data(name, account, "us-east-1", data[name])
+        if stream is not None:  # key ids and others drawn later are those of a run without this policy
+            mock_random.setstate(stream)
         if policy.arn not in backend.managed_policies:
             backend.aws_managed_policies.append(policy)
             backend.managed_policies[policy.arn] = policy

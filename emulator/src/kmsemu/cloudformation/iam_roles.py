@@ -79,6 +79,9 @@ def _without_no_value(original: Callable[..., Any]) -> Callable[..., Any]:
 
 def install() -> None:
     """Replace Role's create and delete from CloudFormation, and moto's template cleaning (clean_json)."""
+    from kmsemu.cloudformation.deferred_models import import_cloudformation
+
+    import_cloudformation()  # without the two dozen service models CloudFormation would import
     from moto.cloudformation import parsing
     from moto.iam.models import Role
 
