@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,3 +25,18 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def foreground_emulator(port: int | None = None) -> tuple[subprocess.Popen[str], dict[str, str]]:
+    """`kmscourse emulator` started as a learner starts it, and the `export` lines it printed (stop it by PID)."""
+    proc = subprocess.Popen([str(BIN / "kmscourse"), "emulator", "--port", str(port or free_port())], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=clean_env(), cwd=ROOT)
+    exports: dict[str, str] = {}
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith("export "):
+            name, _, value = line[len("export "):].strip().partition("=")
+            exports[name] = value
+        if "no_proxy" in exports:
+            break
+    return proc, exports

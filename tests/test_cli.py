@@ -8,7 +8,7 @@ import socket
 import subprocess
 import sys
 
-from support import BIN, ROOT, clean_env, free_port
+from support import BIN, ROOT, clean_env, foreground_emulator, free_port
 
 
 def _kmscourse(*args: str, **env: str) -> subprocess.CompletedProcess:
@@ -53,16 +53,8 @@ def test_outside_the_course_folder_is_one_sentence(tmp_path) -> None:
 def test_foreground_emulator_prints_exports_that_a_shell_can_use() -> None:
     """`kmscourse emulator` prints export lines; a separate AWS CLI process using them reaches the emulator."""
     port = free_port()
-    proc = subprocess.Popen([str(BIN / "kmscourse"), "emulator", "--port", str(port)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=clean_env(), cwd=ROOT)
+    proc, exports = foreground_emulator(port)
     try:
-        exports = {}
-        for line in proc.stdout:
-            if line.startswith("export "):
-                name, _, value = line[len("export "):].strip().partition("=")
-                exports[name] = value
-            if "no_proxy" in exports:
-                break
         assert set(exports) == {"AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION",
                                 "NO_PROXY", "no_proxy"}
         assert exports["AWS_ENDPOINT_URL"] == f"http://127.0.0.1:{port}"

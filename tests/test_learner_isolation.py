@@ -3,7 +3,6 @@ emulator, though each can reach the other's port."""
 from __future__ import annotations
 
 import signal
-import subprocess
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -12,30 +11,14 @@ import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from support import BIN, ROOT, clean_env, free_port
-
-
-def _start() -> tuple[subprocess.Popen[str], dict[str, str]]:
-    """One learner's emulator, as `kmscourse emulator` runs it, and the export lines it printed."""
-    port = free_port()
-    proc = subprocess.Popen([str(BIN / "kmscourse"), "emulator", "--port", str(port)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=clean_env(), cwd=ROOT)
-    exports: dict[str, str] = {}
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        if line.startswith("export "):
-            name, _, value = line[len("export "):].strip().partition("=")
-            exports[name] = value
-        if "no_proxy" in exports:
-            break
-    return proc, exports
+from support import foreground_emulator
 
 
 @pytest.fixture(scope="module")
 def learners() -> Iterator[tuple[dict[str, str], dict[str, str]]]:
     """Learner A's and learner B's emulators, stopped by PID afterwards."""
-    a, a_env = _start()
-    b, b_env = _start()
+    a, a_env = foreground_emulator()
+    b, b_env = foreground_emulator()
     try:
         yield a_env, b_env
     finally:
