@@ -58,12 +58,12 @@ lab: $(STAMP)
 course: $(STAMP)
 	$(BIN)/kmscourse course
 
-# Two runs: nbval needs every cell of a notebook on one worker (--dist loadfile), while the rest
-# spreads best test by test. (xdist's loadgroup would do both in one run, but pytest 9.2 ignores it.)
-# The browser suite (tests/browser: JupyterLab in Chromium) runs last, one lesson per worker (--dist loadscope).
+# Two runs. The first spreads test by test; it executes every lesson (Run All twice, the first run compared with
+# the committed outputs as nbval compares them, tests/test_notebooks.py), solution and lab. The browser suite
+# (tests/browser: JupyterLab in Chromium) runs last, one lesson per worker (--dist loadscope).
+# (`pytest notebooks/NN-slug.ipynb` still runs nbval itself, cell by cell, for a lesson's author.)
 test: $(TEST_STAMP) lint
 	$(BIN)/pytest -n $(WORKERS) --durations=15 --ignore=tests/browser tests emulator/tests
-	$(BIN)/pytest -n $(WORKERS) --dist loadfile notebooks
 	$(BIN)/pytest -q -n $(WORKERS) --dist loadscope --durations=5 tests/browser
 
 # The workshop hub test with 10 learners' servers and kernels at once (left out of `make test`, marked hub10).

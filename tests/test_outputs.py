@@ -30,3 +30,19 @@ def test_a_changed_value_is_a_change() -> None:
     result = nbformat.v4.new_output("execute_result", data={"text/plain": "True"}, execution_count=3)
     other = nbformat.v4.new_output("execute_result", data={"text/plain": "False"}, execution_count=3)
     assert outputs.comparable([result], rules) != outputs.comparable([other], rules)
+
+
+def _notebook(*cells: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    return nbformat.v4.new_notebook(cells=list(cells))
+
+
+def test_changed_cells_names_a_changed_cell_and_skips_an_ignored_one() -> None:
+    """make test compares a lesson's first run with its committed outputs: a change is named, a tagged cell is not."""
+    shown = nbformat.v4.new_code_cell("print(key)", outputs=[_stream("key a1\n")])
+    ignored = nbformat.v4.new_code_cell("report(course)", outputs=[_stream("12 s\n")],
+                                        metadata={"tags": [outputs.IGNORE_TAG]})
+    prose = nbformat.v4.new_markdown_cell("# Title")
+    committed = _notebook(prose, shown, ignored)
+    assert outputs.changed_cells(committed, [[], [_stream("key a1\n")], [_stream("9 s\n")]]) == []
+    changed = outputs.changed_cells(committed, [[], [_stream("key b2\n")], [_stream("9 s\n")]])
+    assert len(changed) == 1 and changed[0].startswith("cell 1 ('print(key)')") and "key b2" in changed[0]

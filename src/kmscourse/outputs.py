@@ -59,6 +59,32 @@ def _sanitized(value: Any, rules: list[tuple[re.Pattern[str], str]]) -> Any:
     return value
 
 
+IGNORE_TAG = "nbval-ignore-output"
+"""The cell tag (nbval's) for a cell whose output cannot be deterministic; its outputs are never compared."""
+
+
+def changed_cells(committed: nbformat.NotebookNode, fresh: list[list[Any]]) -> list[str]:
+    """Each code cell whose fresh outputs differ from its committed ones, as nbval compares them, with a short diff."""
+    import difflib
+
+    rules = _sanitizers()
+    changes = []
+    for index, (cell, outputs) in enumerate(zip(committed.cells, fresh, strict=True)):
+        if cell.cell_type != "code" or IGNORE_TAG in cell.metadata.get("tags", []):
+            continue
+        before, after = comparable(cell.outputs, rules), comparable(outputs, rules)
+        if before != after:
+            diff = difflib.unified_diff(_lines(before), _lines(after), "committed", "this run", n=1, lineterm="")
+            first_line = (cell.source.splitlines() or [""])[0][:60]
+            changes.append(f"cell {index} ({first_line!r}):\n" + "\n".join(list(diff)[:30]))
+    return changes
+
+
+def _lines(text: str) -> list[str]:
+    """A comparable form split into readable lines (JSON strings keep their escaped newlines)."""
+    return text.replace("\\n", "\\n\n").splitlines()
+
+
 def refresh(path: Path) -> str:
     """Execute one notebook from a fresh kernel and save it with its new outputs; return an error or ''."""
     old = {c.get("id"): c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"}

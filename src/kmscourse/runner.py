@@ -1,11 +1,13 @@
 """Execute notebooks headless from fresh kernels, with a progress bar and a summary table (`make course`)."""
 from __future__ import annotations
 
+import copy
 import os
 import subprocess
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
@@ -20,6 +22,8 @@ class Outcome:
     notebook: Path
     seconds: float
     error: str = ""
+    first_run: list[list[Any]] = field(default_factory=list)
+    """Each cell's outputs after the first run (with `runs=2`, before the second run replaced them)."""
 
     @property
     def status(self) -> str:
@@ -44,6 +48,7 @@ def execute(path: Path, out: Path | None = None, extra_env: dict[str, str] | Non
     started = time.perf_counter()
     error = ""
     run = 1
+    first_run: list[list[Any]] = []
     try:
         # The kernel's own stderr holds only transport warnings; cell errors arrive through the protocol.
         if runs == 1:
@@ -53,11 +58,15 @@ def execute(path: Path, out: Path | None = None, extra_env: dict[str, str] | Non
                 for run in range(1, runs + 1):  # noqa: B007  (the except below names the failed run)
                     for index, cell in enumerate(nb.cells):
                         client.execute_cell(cell, index)
+                    if run == 1:
+                        first_run = [copy.deepcopy(cell.get("outputs", [])) for cell in nb.cells]
     except CellExecutionError as exc:
         error = _last_line(str(exc)) if runs == 1 else f"run {run} of {runs} in one kernel: {_last_line(str(exc))}"
     except Exception as exc:  # a dead kernel or timeout: report it as the notebook's failure
         error = f"{type(exc).__name__}: {exc}"
-    outcome = Outcome(path, time.perf_counter() - started, error)
+    if runs == 1 and not error:
+        first_run = [cell.get("outputs", []) for cell in nb.cells]
+    outcome = Outcome(path, time.perf_counter() - started, error, first_run)
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, out)
