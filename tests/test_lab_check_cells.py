@@ -52,27 +52,20 @@ def assert_hints_not_traceback(cell: nbformat.NotebookNode) -> str:
 
 @pytest.mark.notebook
 @pytest.mark.parametrize("path", LABS, ids=lambda p: p.stem)
-def test_check_cell_right_after_setup_names_a_step(path: Path, tmp_path: Path) -> None:
-    """Setup cell, then straight to the check cell: no NameError, and a failed item says which step to do."""
-    code = _code(path)
-    cells = run_cells([code[0], code[-1]], tmp_path)
-    assert not [o for o in cells[0].get("outputs", []) if o.get("output_type") == "error"], text(cells[0])
-    shown = assert_hints_not_traceback(cells[-1])
-    assert "FAIL" in shown and STEP.search(shown), shown[-3000:]
-
-
-@pytest.mark.notebook
-@pytest.mark.parametrize("path", LABS, ids=lambda p: p.stem)
-def test_run_all_stops_at_the_first_exercise_and_the_check_explains_itself(path: Path, tmp_path: Path) -> None:
-    """Run All on the unmodified lab, going on past every error as a learner running each cell in turn does: the
-    first error is the NotImplementedError of the first exercise cell (nothing fails before it), and the check cell,
-    after every exercise failed, still explains itself with hints."""
+def test_check_right_after_setup_then_every_exercise_failed(path: Path, tmp_path: Path) -> None:
+    """A learner runs the setup cell and goes straight to the check cell, then runs every cell in turn, going on past
+    each error. The early check raises no NameError and says which step to do; the first error is then the
+    NotImplementedError of the first exercise cell (nothing fails before it); and the check, after every exercise
+    failed, still explains itself with hints."""
     code = _code(path)
     first = next(i for i, source in enumerate(code) if "raise NotImplementedError" in source)
-    cells = run_cells(code, tmp_path)
-    errors = [i for i, c in enumerate(cells) if any(o.get("output_type") == "error" for o in c.get("outputs", []))]
+    setup, early_check, *cells = run_cells([code[0], code[-1], *code[1:]], tmp_path)
+    assert not [o for o in setup.get("outputs", []) if o.get("output_type") == "error"], text(setup)
+    shown = assert_hints_not_traceback(early_check)
+    assert "FAIL" in shown and STEP.search(shown), shown[-3000:]
+    errors = [i for i, c in enumerate(cells, start=1) if any(o.get("output_type") == "error" for o in c.get("outputs", []))]
     assert errors and errors[0] == first, f"the first error should be in code cell {first} (the first exercise), not {errors}"
-    assert "NotImplementedError" in text(cells[first]), text(cells[first])[-3000:]
+    assert "NotImplementedError" in text(cells[first - 1]), text(cells[first - 1])[-3000:]
     shown = assert_hints_not_traceback(cells[-1])
     assert "FAIL" in shown and STEP.search(shown), shown[-3000:]
 
