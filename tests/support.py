@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 from pathlib import Path
@@ -25,6 +26,21 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def interrupt(proc: subprocess.Popen[str], timeout: float = 60) -> tuple[str, str]:
+    """Ctrl+C for a foreground process, then its remaining stdout and stderr; killed (and the test failed) if it hangs.
+
+    The pipes are drained while it stops, so output it writes on the way out can never block its exit.
+    """
+    proc.send_signal(signal.SIGINT)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise AssertionError(f"{proc.args} did not stop within {timeout} s of Ctrl+C; it was killed") from None
+    return out, err
 
 
 def foreground_emulator(port: int | None = None) -> tuple[subprocess.Popen[str], dict[str, str]]:

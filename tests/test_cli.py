@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
 
-from support import BIN, ROOT, clean_env, foreground_emulator, free_port
+from support import BIN, ROOT, clean_env, foreground_emulator, free_port, interrupt
 
 
 def _kmscourse(*args: str, **env: str) -> subprocess.CompletedProcess:
@@ -67,10 +66,9 @@ def test_foreground_emulator_prints_exports_that_a_shell_can_use() -> None:
         costs = subprocess.run([str(BIN / "kmscourse"), "costs"], capture_output=True, text=True, env=without_bypass, cwd=ROOT, timeout=120)
         assert costs.returncode == 0 and "Traceback" not in costs.stderr, costs.stderr[-2000:]
     finally:
-        proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=20)
+        _, stderr = interrupt(proc)
     assert proc.returncode == 0
-    assert "Traceback" not in proc.stderr.read()
+    assert "Traceback" not in stderr
 
 
 def test_options_lists_every_variable_and_docs_match() -> None:

@@ -2,7 +2,6 @@
 emulator, though each can reach the other's port."""
 from __future__ import annotations
 
-import signal
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -11,7 +10,7 @@ import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from support import foreground_emulator
+from support import foreground_emulator, interrupt
 
 
 @pytest.fixture(scope="module")
@@ -23,8 +22,7 @@ def learners() -> Iterator[tuple[dict[str, str], dict[str, str]]]:
         yield a_env, b_env
     finally:
         for proc in (a, b):
-            proc.send_signal(signal.SIGINT)
-            proc.wait(timeout=20)
+            interrupt(proc)
 
 
 def _kms(endpoint: str, creds: dict[str, str]):
