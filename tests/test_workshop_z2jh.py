@@ -165,7 +165,9 @@ def test_the_proxy_and_learners_reach_the_service_through_the_hub_service(tmp_pa
     values, k8s = _values(), on_z2jh(tmp_path, monkeypatch)["c"]
     port = int(values["hub"]["extraEnv"]["KMSCOURSE_SERVICE_PORT"])
     assert values["hub"]["service"]["extraPorts"] == [{"name": "kmscourse", "port": port, "targetPort": port}]
-    assert [p["port"] for rule in values["hub"]["networkPolicy"]["ingress"] for p in rule["ports"]] == [port]
+    ingress = values["hub"]["networkPolicy"]["ingress"]
+    assert [[p["port"] for p in rule["ports"]] for rule in ingress] == [[port], [8081]]  # the service; the hub's API
+    assert ingress[1]["from"] == values["singleuser"]["networkPolicy"]["egress"][0]["to"]  # both select the hub pod
     assert [p["port"] for rule in values["singleuser"]["networkPolicy"]["egress"] for p in rule["ports"]] == [port]
     service = _service(k8s)
     assert service["url"] == f"http://hub:{port}"
