@@ -69,6 +69,13 @@ PROGRESS_URL = Option(
     "`JUPYTERHUB_API_TOKEN` (workshop/jupyterhub_config.py sets it for every learner). Empty: on a hub whose "
     "`JUPYTERHUB_PUBLIC_HUB_URL` is known, its `services/kmscourse/`; elsewhere nothing is posted and records stay local.",
 )
+SERVICE_BIND = Option(
+    "KMSCOURSE_SERVICE_BIND",
+    "",
+    "Workshop hubs, set by workshop/jupyterhub_config.py for the progress service only: the address it listens on "
+    "when the proxy and learners reach it by another host name (on Kubernetes, 0.0.0.0 in the hub pod). Empty: the "
+    "host of the URL the hub gives it.",
+)
 
 PARTNER_ROLE_ARN = Option(
     "KMSCOURSE_PARTNER_ROLE_ARN",
@@ -76,7 +83,7 @@ PARTNER_ROLE_ARN = Option(
     "Sandbox backend only, optional: the ARN of a role in a second account that your identity may assume, for "
     "lesson 12's cross-account section. On the emulator the lesson makes the second account through Organizations.",
 )
-ALL: tuple[Option, ...] = (BACKEND, LEARNER, ACCOUNT_ID, REGION, PORT, CHECKS_STRICT, PROGRESS_FILE, PROGRESS_URL, PARTNER_ROLE_ARN)
+ALL: tuple[Option, ...] = (BACKEND, LEARNER, ACCOUNT_ID, REGION, PORT, CHECKS_STRICT, PROGRESS_FILE, PROGRESS_URL, SERVICE_BIND, PARTNER_ROLE_ARN)
 
 
 def markdown_table() -> str:

@@ -21,6 +21,7 @@ except ModuleNotFoundError as missing:  # the hub runs it with the Python that h
     sys.exit(f"kmscourse progress service: this Python ({sys.executable}) lacks {missing.name}; "
              "pip install jupyterhub into it, or point KMSCOURSE_SERVICE_PYTHON at one that has it.")
 
+from .. import settings
 from . import dashboard, records
 from .store import Store, summary
 
@@ -150,11 +151,17 @@ def main() -> int:
     return 0
 
 
+def listen_address(url: str) -> tuple[str, int]:
+    """(host, port) to listen on: the URL's own, or KMSCOURSE_SERVICE_BIND's address when the hub sets it (Kubernetes)."""
+    parsed = urllib.parse.urlparse(url)
+    return settings.SERVICE_BIND.get() or parsed.hostname or "127.0.0.1", parsed.port or 80
+
+
 async def serve(url: str, prefix: str) -> None:
     """Listen on `url` until SIGTERM or SIGINT, then close the store."""
-    parsed = urllib.parse.urlparse(url)
     store = Store(Path.cwd() / DATABASE)
-    server = make_app(store, prefix).listen(parsed.port or 80, parsed.hostname or "127.0.0.1", max_body_size=4 * records.MAX_BODY)
+    host, port = listen_address(url)
+    server = make_app(store, prefix).listen(port, host, max_body_size=4 * records.MAX_BODY)
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         asyncio.get_running_loop().add_signal_handler(sig, stop.set)
