@@ -143,11 +143,35 @@ NOT_REPRODUCED: list[dict[str, str]] = [
         "aws_doc": "https://docs.aws.amazon.com/kms/latest/developerguide/services-nitro-enclaves.html",
     },
     {
-        "behaviour": "New imported key material and on-demand rotation of imported keys",
-        "aws": "A symmetric EXTERNAL key can take new key material (ImportType NEW_KEY_MATERIAL) that RotateKeyOnDemand "
-               "then makes current, each with a KeyMaterialId that ListKeyRotations shows; the emulator keeps one "
-               "key material per imported key and answers UnsupportedOperationException to both.",
+        "behaviour": "New imported key material for multi-Region keys",
+        "aws": "A multi-Region symmetric key with imported material rotates on demand: new material imported into the "
+               "primary (NEW_KEY_MATERIAL, PENDING_MULTI_REGION_IMPORT_AND_ROTATION) and then into every replica "
+               "(EXISTING_KEY_MATERIAL) becomes PENDING_ROTATION, and RotateKeyOnDemand on the primary rotates them all; "
+               "the emulator rotates single-Region imported keys and refuses NEW_KEY_MATERIAL for multi-Region keys with "
+               "UnsupportedOperationException.",
         "aws_doc": "https://docs.aws.amazon.com/kms/latest/APIReference/API_ImportKeyMaterial.html",
+    },
+    {
+        "behaviour": "Error codes of unusual imported-material rotation requests",
+        "aws": "AWS documents that RotateKeyOnDemand of an imported key needs material PENDING_ROTATION and that HMAC and "
+               "asymmetric keys take no new material, but not the error codes; the emulator answers "
+               "KMSInvalidStateException (nothing pending, or a second NEW_KEY_MATERIAL while one is pending), "
+               "UnsupportedOperationException (new material for an HMAC or asymmetric key), IncorrectKeyMaterialException "
+               "(new material the key already has) and NotFoundException (an unknown KeyMaterialId to delete).",
+        "aws_doc": "https://docs.aws.amazon.com/kms/latest/APIReference/API_RotateKeyOnDemand.html",
+    },
+    {
+        "behaviour": "KeyMaterialId of keys with KMS-made material",
+        "aws": "DescribeKey's CurrentKeyMaterialId and ListKeyRotations' KeyMaterialId and KeyMaterialState are present "
+               "for symmetric AWS_KMS keys too, and ListKeyRotations' IncludeKeyMaterial ALL_KEY_MATERIAL adds their first "
+               "material; the emulator gives these members for EXTERNAL keys only.",
+        "aws_doc": "https://docs.aws.amazon.com/kms/latest/APIReference/API_ListKeyRotations.html",
+    },
+    {
+        "behaviour": "The limit of 25 on-demand rotations per key",
+        "aws": "RotateKeyOnDemand can rotate a KMS key at most 25 times (LimitExceededException after that); the emulator "
+               "does not count.",
+        "aws_doc": "https://docs.aws.amazon.com/kms/latest/APIReference/API_RotateKeyOnDemand.html",
     },
     {
         "behaviour": "Import of key material into ML-DSA and ML-KEM keys",
