@@ -203,3 +203,22 @@ def test_still_no_automatic_rotation(kms: Any, made: Resources) -> None:
     """
     key_id = _rotated_key(kms, made)[0]
     assert error_code(kms.enable_key_rotation, KeyId=key_id) == "UnsupportedOperationException"
+
+
+@pytest.mark.emulator_only("needs the emulator clock to reach the material's ValidTo")
+@pytest.mark.behaviour("Non-current imported material that expires makes the key PendingImport")
+def test_non_current_material_expires(course: Any, kms: Any, made: Resources) -> None:
+    """Every imported material keeps its own expiry: when material that is no longer current reaches its ValidTo, KMS
+    deletes it and the key, which needs all its materials, becomes PendingImport.
+
+    https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys-rotate.html
+    """
+    key_id = made.key(Origin="EXTERNAL")["KeyId"]
+    first = import_material(kms, key_id, os.urandom(32), ExpirationModel="KEY_MATERIAL_EXPIRES",
+                            ValidTo=backend_now(course) + dt.timedelta(days=2))["KeyMaterialId"]
+    import_material(kms, key_id, os.urandom(32), ImportType="NEW_KEY_MATERIAL")
+    kms.rotate_key_on_demand(KeyId=key_id)
+    assert kms.describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"] == "Enabled"
+    course.advance_clock(days=3)
+    assert kms.describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"] == "PendingImport"
+    assert {m["KeyMaterialId"]: m["ImportState"] for m in _materials(kms, key_id)}[first] == "PENDING_IMPORT"
