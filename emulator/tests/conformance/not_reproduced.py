@@ -143,21 +143,13 @@ NOT_REPRODUCED: list[dict[str, str]] = [
         "aws_doc": "https://docs.aws.amazon.com/kms/latest/developerguide/services-nitro-enclaves.html",
     },
     {
-        "behaviour": "New imported key material for multi-Region keys",
-        "aws": "A multi-Region symmetric key with imported material rotates on demand: new material imported into the "
-               "primary (NEW_KEY_MATERIAL, PENDING_MULTI_REGION_IMPORT_AND_ROTATION) and then into every replica "
-               "(EXISTING_KEY_MATERIAL) becomes PENDING_ROTATION, and RotateKeyOnDemand on the primary rotates them all; "
-               "the emulator rotates single-Region imported keys and refuses NEW_KEY_MATERIAL for multi-Region keys with "
-               "UnsupportedOperationException.",
-        "aws_doc": "https://docs.aws.amazon.com/kms/latest/APIReference/API_ImportKeyMaterial.html",
-    },
-    {
         "behaviour": "Error codes of unusual imported-material rotation requests",
         "aws": "AWS documents that RotateKeyOnDemand of an imported key needs material PENDING_ROTATION and that HMAC and "
                "asymmetric keys take no new material, but not the error codes; the emulator answers "
                "KMSInvalidStateException (nothing pending, or a second NEW_KEY_MATERIAL while one is pending), "
-               "UnsupportedOperationException (new material for an HMAC or asymmetric key), IncorrectKeyMaterialException "
-               "(new material the key already has) and NotFoundException (an unknown KeyMaterialId to delete).",
+               "UnsupportedOperationException (new material for an HMAC or asymmetric key, or into a multi-Region replica), "
+               "IncorrectKeyMaterialException (new material the key already has, or a replica's material that is not the "
+               "primary's) and NotFoundException (an unknown KeyMaterialId to delete).",
         "aws_doc": "https://docs.aws.amazon.com/kms/latest/APIReference/API_RotateKeyOnDemand.html",
     },
     {
@@ -200,10 +192,11 @@ NOT_REPRODUCED: list[dict[str, str]] = [
         "aws_doc": "https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-auth.html",
     },
     {
-        "behaviour": "Replicas of an imported-material multi-Region key accept any material",
+        "behaviour": "A replica's imported material before its primary has any",
         "aws": "KMS does not copy imported key material to replicas: the same key material must be imported into the "
-               "primary and each replica, and different material is refused; the emulator accepts any material into a "
-               "replica, which then encrypts and decrypts with it, so its ciphertexts do not interoperate with the primary's.",
+               "primary and each replica; the emulator checks a replica's material against the primary's once the primary "
+               "has material, but accepts any material into a replica that is imported first, and does not check the "
+               "primary's later import against it.",
         "aws_doc": "https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-import.html",
     },
 ]

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from kmsemu import clock
 from kmsemu.errors import AwsError
-from kmsemu.kms import hmac_keys, key_materials, key_metadata, key_pairs
+from kmsemu.kms import hmac_keys, imported_replicas, key_materials, key_metadata, key_pairs
 from kmsemu.kms.key_materials import state
 from kmsemu.patches import replace
 
@@ -138,9 +138,6 @@ def _symmetric_extras(key: Any, params: dict[str, Any], import_type: str) -> Non
         if key.key_spec != "SYMMETRIC_DEFAULT":
             raise AwsError("UnsupportedOperationException", f"{key.arn} key spec is {key.key_spec}; only symmetric "
                            "encryption keys take new key material.")
-        if key.multi_region:
-            raise AwsError("UnsupportedOperationException", "The emulator cannot import new key material into "
-                           "multi-Region keys; kmsemu's fidelity table lists this.")
 
 
 def import_key_material(backend: Any, key: Any, params: dict[str, Any]) -> dict[str, Any]:
@@ -156,11 +153,12 @@ def import_key_material(backend: Any, key: Any, params: dict[str, Any]) -> dict[
     model, valid_to = _expiry(params)
     material = _unwrap(chosen, base64.b64decode(params.get("EncryptedKeyMaterial", "")))
     material_id = hashlib.sha256(key.id.encode() + material).hexdigest()
+    imported_replicas.mirror(key, found, material_id, params.get("ImportType"))
     import_type = params.get("ImportType") or ("EXISTING_KEY_MATERIAL" if found.materials else "NEW_KEY_MATERIAL")
     _symmetric_extras(key, params, import_type)
     if import_type == "NEW_KEY_MATERIAL" or not found.materials:
         _install_material(key, material)  # checks the material's size and kind before the key keeps any of it
-        entry = key_materials.add_new(found, material_id)
+        entry = key_materials.add_new(found, material_id, replicated=bool(imported_replicas.replicas_of(key)))
     else:
         entry = key_materials.existing(found, material_id, params.get("KeyMaterialId"))
         if entry.state == key_materials.CURRENT:
@@ -171,12 +169,16 @@ def import_key_material(backend: Any, key: Any, params: dict[str, Any]) -> dict[
     if key.key_spec == "SYMMETRIC_DEFAULT":
         key_materials.sync_symmetric(key, found)
     key_materials.settle_state(key, found)
+    imported_replicas.refresh_primary(key)
     return {"KeyId": key.arn, "KeyMaterialId": material_id}
 
 
 def _delete(key: Any, entry: key_materials.Material) -> None:
     """Remove one imported material; without a permanent material the key becomes PendingImport."""
     found = state(key)
+    if entry.state in key_materials.PENDING:
+        for replica in imported_replicas.forget_pending(key, entry.id):  # a primary's new material goes everywhere
+            key_materials.sync_symmetric(replica, state(replica))
     key_materials.forget(found, entry)
     if key.key_spec == "SYMMETRIC_DEFAULT":
         key_materials.sync_symmetric(key, found)  # what moto would use is gone; nothing can decrypt with it
@@ -184,6 +186,7 @@ def _delete(key: Any, entry: key_materials.Material) -> None:
         key.key_material = os.urandom(32)
         key_pairs.set_private_key(key, None)
     key_materials.settle_state(key, found)
+    imported_replicas.refresh_primary(key)
 
 
 def delete_imported_key_material(backend: Any, key: Any, params: dict[str, Any]) -> dict[str, Any]:

@@ -14,6 +14,9 @@ from kmsemu.errors import AwsError
 from kmsemu.kms.extras import extras
 
 CURRENT, NON_CURRENT, PENDING_ROTATION = "CURRENT", "NON_CURRENT", "PENDING_ROTATION"
+PENDING_REPLICAS = "PENDING_MULTI_REGION_IMPORT_AND_ROTATION"
+"""New material of a multi-Region primary that some replica has not imported yet."""
+PENDING = (PENDING_ROTATION, PENDING_REPLICAS)
 PERMANENT = (CURRENT, NON_CURRENT)
 """Materials permanently associated with the key: all must be imported for the key to be usable."""
 
@@ -45,8 +48,8 @@ class ImportState:
         return next((m for m in self.materials if m.state == CURRENT), None)
 
     def pending(self) -> Material | None:
-        """The new material imported for on-demand rotation, if any."""
-        return next((m for m in self.materials if m.state == PENDING_ROTATION), None)
+        """The new material imported for on-demand rotation, if any (waiting for replicas or not)."""
+        return next((m for m in self.materials if m.state in PENDING), None)
 
     def find(self, material_id: str) -> Material | None:
         """The material with this KeyMaterialId, if the key has it."""
@@ -89,15 +92,16 @@ def settle_state(key: Any, found: ImportState) -> None:
         key.key_state, key.enabled = "PendingImport", False
 
 
-def add_new(found: ImportState, material_id: str) -> Material:
-    """A NEW_KEY_MATERIAL import: the first material becomes current, a later one waits for rotation."""
+def add_new(found: ImportState, material_id: str, replicated: bool = False) -> Material:
+    """A NEW_KEY_MATERIAL import: the first material becomes current, a later one waits for rotation (and, on a
+    multi-Region primary with replicas, for the replicas to import it)."""
     if found.find(material_id) is not None:
         raise AwsError("IncorrectKeyMaterialException", "This key material is already associated with this KMS key; "
                        "import it with ImportType EXISTING_KEY_MATERIAL.")
     if found.pending() is not None:
         raise AwsError("KMSInvalidStateException", "This KMS key already has key material in PENDING_ROTATION; "
                        "rotate to it (RotateKeyOnDemand) or delete it first.")
-    material = Material(material_id, CURRENT if not found.materials else PENDING_ROTATION)
+    material = Material(material_id, CURRENT if not found.materials else PENDING_REPLICAS if replicated else PENDING_ROTATION)
     found.materials.append(material)
     return material
 
@@ -113,22 +117,21 @@ def existing(found: ImportState, material_id: str, named: str | None) -> Materia
 
 def forget(found: ImportState, material: Material) -> None:
     """Delete a material's bytes; material pending rotation is not bound to the key, so it goes entirely."""
-    if material.state == PENDING_ROTATION:
+    if material.state in PENDING:
         found.materials.remove(material)
     material.value, material.expiration_model, material.valid_to = None, None, None
 
 
-def rotate_on_demand(key: Any) -> None:
-    """RotateKeyOnDemand of an EXTERNAL key: the material pending rotation becomes current."""
+def rotate_to(key: Any, material_id: str) -> None:
+    """Make this material current and the current one non-current."""
     found = state(key)
-    pending = found.pending()
-    if pending is None:
-        raise AwsError("KMSInvalidStateException", f"{key.arn} has no key material in PENDING_ROTATION; import new "
-                       "key material (ImportType NEW_KEY_MATERIAL) first.")
+    chosen = found.find(material_id)
+    if chosen is None:
+        return
     for material in found.materials:
         if material.state == CURRENT:
             material.state = NON_CURRENT
-    pending.state, pending.rotation_date = CURRENT, clock.now()
+    chosen.state, chosen.rotation_date = CURRENT, clock.now()
     sync_symmetric(key, found)
 
 

@@ -16,7 +16,7 @@ from kmsemu.http import Request, Response, StartResponse, WSGIApp, call
 from kmsemu.kms import answers, cross_account, data_key_pairs, deletion, key_import, key_specs, multi_region, rotation, rsa_encryption
 from kmsemu.kms.ciphertext import ciphertext_key, incorrect_key, invalid_signature
 from kmsemu.kms.identifiers import ANY_IDENTIFIER, is_alias, kms_backend, not_found_message, resolve
-from kmsemu.kms.key_materials import rotate_on_demand
+from kmsemu.kms.imported_replicas import rotate_on_demand
 from kmsemu.kms.state import refusal, usage_refusal
 from kmsemu.kms.validation import check_alias_name, check_tags, input_shape, parse_body, validate
 
