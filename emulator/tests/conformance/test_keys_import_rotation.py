@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from import_support import import_material
 from resources import Resources, backend_now, error_code
+from test_keys_multi_region import _eventually
 
 
 def _materials(kms: Any, key_id: str) -> list[dict[str, Any]]:
@@ -23,7 +24,13 @@ def _rotated_key(kms: Any, made: Resources) -> tuple[str, str, str, bytes]:
     blob = kms.encrypt(KeyId=key_id, Plaintext=b"first")["CiphertextBlob"]
     second = import_material(kms, key_id, os.urandom(32), ImportType="NEW_KEY_MATERIAL")["KeyMaterialId"]
     kms.rotate_key_on_demand(KeyId=key_id)
+    _rotated_to(kms, key_id, second)
     return key_id, first, second, blob
+
+
+def _rotated_to(kms: Any, key_id: str, material_id: str) -> None:
+    """Wait until the material is current: on AWS an on-demand rotation runs in the background."""
+    _eventually(lambda: kms.describe_key(KeyId=key_id)["KeyMetadata"].get("CurrentKeyMaterialId") == material_id, 300)
 
 
 @pytest.mark.behaviour("New imported key material (ImportType NEW_KEY_MATERIAL) waits in PENDING_ROTATION")
@@ -129,8 +136,9 @@ def test_reimport_non_current_material(kms: Any, made: Resources) -> None:
     material = os.urandom(32)
     first = import_material(kms, key_id, material)["KeyMaterialId"]
     blob = kms.encrypt(KeyId=key_id, Plaintext=b"old")["CiphertextBlob"]
-    import_material(kms, key_id, os.urandom(32), ImportType="NEW_KEY_MATERIAL")
+    second = import_material(kms, key_id, os.urandom(32), ImportType="NEW_KEY_MATERIAL")["KeyMaterialId"]
     kms.rotate_key_on_demand(KeyId=key_id)
+    _rotated_to(kms, key_id, second)
     kms.delete_imported_key_material(KeyId=key_id, KeyMaterialId=first)
     again = import_material(kms, key_id, material, ImportType="EXISTING_KEY_MATERIAL", KeyMaterialId=first)
     assert again["KeyMaterialId"] == first
@@ -216,8 +224,9 @@ def test_non_current_material_expires(course: Any, kms: Any, made: Resources) ->
     key_id = made.key(Origin="EXTERNAL")["KeyId"]
     first = import_material(kms, key_id, os.urandom(32), ExpirationModel="KEY_MATERIAL_EXPIRES",
                             ValidTo=backend_now(course) + dt.timedelta(days=2))["KeyMaterialId"]
-    import_material(kms, key_id, os.urandom(32), ImportType="NEW_KEY_MATERIAL")
+    second = import_material(kms, key_id, os.urandom(32), ImportType="NEW_KEY_MATERIAL")["KeyMaterialId"]
     kms.rotate_key_on_demand(KeyId=key_id)
+    _rotated_to(kms, key_id, second)
     assert kms.describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"] == "Enabled"
     course.advance_clock(days=3)
     assert kms.describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"] == "PendingImport"
