@@ -165,8 +165,9 @@ def test_access_keys_are_random_per_emulator_start() -> None:
 
 
 def test_cloudformation_role_hooks() -> None:
-    """iam_roles.install: moto's Role builds from its template and deletes through the IAM backend, and clean_json
-    recurses through the module's own name (so the list fix reaches nested lists)."""
+    """iam_roles.install: moto's Role builds from its template, updates in place (returning the Role, whose
+    managed_policies are keyed by ARN) and deletes through the IAM backend, and clean_json recurses through the
+    module's own name (so the list fix reaches nested lists)."""
     from moto.cloudformation import parsing
     from moto.iam.models import IAMBackend, Role
 
@@ -175,10 +176,13 @@ def test_cloudformation_role_hooks() -> None:
     from kmsemu.patches import original
 
     patches.install()
-    hooked = (Role.create_from_cloudformation_json.__func__, Role.delete_from_cloudformation_json.__func__, parsing.clean_json)
+    hooked = (Role.create_from_cloudformation_json.__func__, Role.update_from_cloudformation_json.__func__,
+              Role.delete_from_cloudformation_json.__func__, parsing.clean_json)
     assert all(f.__module__ == iam_roles.__name__ for f in hooked)
     assert "clean_json(val, resources_map)" in inspect.getsource(original(parsing, "clean_json"))
     assert "backend.delete_role(resource_name)" in inspect.getsource(original(Role, "delete_from_cloudformation_json").__func__)
+    assert "return iam_backend.update_role(" in inspect.getsource(original(Role, "update_from_cloudformation_json").__func__)
+    assert "self.managed_policies: dict[str, ManagedPolicy] = {}" in inspect.getsource(Role.__init__)
     for name in ("attach_role_policy", "detach_role_policy", "managed_policies", "roles"):
         assert name in inspect.getsource(IAMBackend)
     cleaned = parsing.clean_json(["a", {"Ref": "AWS::NoValue"}, None, ["b", {"Ref": "AWS::NoValue"}]], {"AWS::NoValue": None})

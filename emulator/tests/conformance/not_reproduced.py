@@ -143,11 +143,27 @@ NOT_REPRODUCED: list[dict[str, str]] = [
         "aws_doc": "https://docs.aws.amazon.com/kms/latest/developerguide/services-nitro-enclaves.html",
     },
     {
-        "behaviour": "New imported key material and on-demand rotation of imported keys",
-        "aws": "A symmetric EXTERNAL key can take new key material (ImportType NEW_KEY_MATERIAL) that RotateKeyOnDemand "
-               "then makes current, each with a KeyMaterialId that ListKeyRotations shows; the emulator keeps one "
-               "key material per imported key and answers UnsupportedOperationException to both.",
-        "aws_doc": "https://docs.aws.amazon.com/kms/latest/APIReference/API_ImportKeyMaterial.html",
+        "behaviour": "Error codes of unusual imported-material rotation requests",
+        "aws": "AWS documents that RotateKeyOnDemand of an imported key needs material PENDING_ROTATION and that HMAC and "
+               "asymmetric keys take no new material, but not the error codes; the emulator answers "
+               "KMSInvalidStateException (nothing pending, or a second NEW_KEY_MATERIAL while one is pending), "
+               "UnsupportedOperationException (new material for an HMAC or asymmetric key, or into a multi-Region replica), "
+               "IncorrectKeyMaterialException (new material the key already has, or a replica's material that is not the "
+               "primary's) and NotFoundException (an unknown KeyMaterialId to delete).",
+        "aws_doc": "https://docs.aws.amazon.com/kms/latest/APIReference/API_RotateKeyOnDemand.html",
+    },
+    {
+        "behaviour": "KeyMaterialId of keys with KMS-made material",
+        "aws": "DescribeKey's CurrentKeyMaterialId and ListKeyRotations' KeyMaterialId and KeyMaterialState are present "
+               "for symmetric AWS_KMS keys too, and ListKeyRotations' IncludeKeyMaterial ALL_KEY_MATERIAL adds their first "
+               "material; the emulator gives these members for EXTERNAL keys only.",
+        "aws_doc": "https://docs.aws.amazon.com/kms/latest/APIReference/API_ListKeyRotations.html",
+    },
+    {
+        "behaviour": "The limit of 25 on-demand rotations per key",
+        "aws": "RotateKeyOnDemand can rotate a KMS key at most 25 times (LimitExceededException after that); the emulator "
+               "does not count.",
+        "aws_doc": "https://docs.aws.amazon.com/kms/latest/APIReference/API_RotateKeyOnDemand.html",
     },
     {
         "behaviour": "Import of key material into ML-DSA and ML-KEM keys",
@@ -176,10 +192,11 @@ NOT_REPRODUCED: list[dict[str, str]] = [
         "aws_doc": "https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-auth.html",
     },
     {
-        "behaviour": "Replicas of an imported-material multi-Region key accept any material",
+        "behaviour": "A replica's imported material before its primary has any",
         "aws": "KMS does not copy imported key material to replicas: the same key material must be imported into the "
-               "primary and each replica, and different material is refused; the emulator accepts any material into a "
-               "replica, which then encrypts and decrypts with it, so its ciphertexts do not interoperate with the primary's.",
+               "primary and each replica; the emulator checks a replica's material against the primary's once the primary "
+               "has material, but accepts any material into a replica that is imported first, and does not check the "
+               "primary's later import against it.",
         "aws_doc": "https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-import.html",
     },
 ]

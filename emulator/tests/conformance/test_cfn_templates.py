@@ -80,3 +80,55 @@ def test_role_missing_managed_policy_fails(course: Any, made: Resources) -> None
     events = cfn.describe_stack_events(StackName=name)["StackEvents"]
     failed = [e for e in events if e["LogicalResourceId"] == "Role" and e["ResourceStatus"] == "CREATE_FAILED"]
     assert failed and missing in failed[0].get("ResourceStatusReason", "")
+
+
+def _update(cfn: Any, name: str, template: dict[str, Any]) -> str:
+    """Update the stack to `template`; return its status once it settles."""
+    cfn.update_stack(StackName=name, TemplateBody=json.dumps(template), Capabilities=["CAPABILITY_IAM"])
+    for _ in range(300):
+        status = str(cfn.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"])
+        if not status.endswith("_IN_PROGRESS"):
+            return status
+        time.sleep(2)
+    return status
+
+
+def _role_template(course: Any, arns: list[str]) -> dict[str, Any]:
+    return {"Resources": {"Role": {"Type": "AWS::IAM::Role", "Properties": {
+        "AssumeRolePolicyDocument": _trust(course), "ManagedPolicyArns": arns}}}}
+
+
+@pytest.mark.behaviour("A stack update that changes a role's ManagedPolicyArns attaches the added and detaches the removed")
+def test_role_managed_policies_updated(course: Any, made: Resources) -> None:
+    """ManagedPolicyArns is updated with no interruption: the same role gets the policies the new template adds and
+    loses the ones it removes.
+
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-role.html
+    """
+    read_only, power_user = "arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/AWSKeyManagementServicePowerUser"
+    cfn, name = _stack(course, made, _role_template(course, [read_only]))
+    role = _resource(cfn, name, "Role")
+    assert _update(cfn, name, _role_template(course, [power_user])) == "UPDATE_COMPLETE"
+    assert _resource(cfn, name, "Role") == role
+    attached = course.client("iam").list_attached_role_policies(RoleName=role)["AttachedPolicies"]
+    assert [p["PolicyArn"] for p in attached] == [power_user]
+
+
+@pytest.mark.behaviour("A stack update adding a managed policy that does not exist fails the role and rolls back")
+def test_role_update_missing_policy_fails(course: Any, made: Resources) -> None:
+    """An update whose ManagedPolicyArns names no policy fails the role (UPDATE_FAILED, the reason naming the policy);
+    the stack ends UPDATE_ROLLBACK_COMPLETE and the role keeps the policies it had.
+
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-role.html
+    """
+    read_only = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+    missing = f"arn:aws:iam::{course.account_id}:policy/{made.unique('no-such-policy')}"
+    cfn, name = _stack(course, made, _role_template(course, [read_only]))
+    assert _update(cfn, name, _role_template(course, [missing])) == "UPDATE_ROLLBACK_COMPLETE"
+    pages = cfn.get_paginator("describe_stack_events").paginate(StackName=name)
+    failed = [e for page in pages for e in page["StackEvents"]
+              if e["LogicalResourceId"] == "Role" and e["ResourceStatus"] == "UPDATE_FAILED"]
+    assert failed and missing in failed[0].get("ResourceStatusReason", "")
+    role = _resource(cfn, name, "Role")
+    attached = course.client("iam").list_attached_role_policies(RoleName=role)["AttachedPolicies"]
+    assert [p["PolicyArn"] for p in attached] == [read_only]

@@ -6,37 +6,14 @@ import os
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives import hashes, keywrap, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, padding
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from import_support import import_material, parameters, wrap
 from resources import Resources, backend_now, error_code
-
-OAEP_256 = padding.OAEP(mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA256(), label=None)
-
-
-def _parameters(kms: Any, key_id: str, algorithm: str = "RSAES_OAEP_SHA_256", spec: str = "RSA_2048") -> dict[str, Any]:
-    found: dict[str, Any] = kms.get_parameters_for_import(KeyId=key_id, WrappingAlgorithm=algorithm, WrappingKeySpec=spec)
-    return found
-
-
-def _wrap(parameters: dict[str, Any], material: bytes, algorithm: str = "RSAES_OAEP_SHA_256") -> bytes:
-    """Encrypt key material for import as AWS documents each wrapping algorithm."""
-    public = serialization.load_der_public_key(parameters["PublicKey"])
-    if algorithm == "RSAES_OAEP_SHA_256":
-        return bytes(public.encrypt(material, OAEP_256))
-    aes_key = os.urandom(32)  # RSA_AES_KEY_WRAP_SHA_256: OAEP-wrapped AES key, then the material under AES-KWP
-    return bytes(public.encrypt(aes_key, OAEP_256)) + keywrap.aes_key_wrap_with_padding(aes_key, material)
-
-
-def _import(kms: Any, key_id: str, material: bytes, **expiry: Any) -> dict[str, Any]:
-    parameters = _parameters(kms, key_id)
-    expiry = expiry or {"ExpirationModel": "KEY_MATERIAL_DOES_NOT_EXPIRE"}
-    found: dict[str, Any] = kms.import_key_material(KeyId=key_id, ImportToken=parameters["ImportToken"],
-                                                    EncryptedKeyMaterial=_wrap(parameters, material), **expiry)
-    return found
 
 
 @pytest.mark.behaviour("A key created with Origin EXTERNAL is PendingImport and refuses use until material is imported")
-def test_external_key_pending_import(kms: Any, made: Resources) -> None:
+def test_external_key_pendingimport_material(kms: Any, made: Resources) -> None:
     """CreateKey with Origin EXTERNAL makes a KMS key without key material: its state is PendingImport (Enabled false),
     cryptographic operations and EnableKey fail with KMSInvalidStateException.
 
@@ -59,7 +36,7 @@ def test_import_symmetric_material(course: Any, kms: Any, made: Resources) -> No
     """
     key_id = made.key(Origin="EXTERNAL")["KeyId"]
     valid_to = (backend_now(course) + dt.timedelta(days=30)).replace(microsecond=0)
-    answer = _import(kms, key_id, os.urandom(32), ExpirationModel="KEY_MATERIAL_EXPIRES", ValidTo=valid_to)
+    answer = import_material(kms, key_id, os.urandom(32), ExpirationModel="KEY_MATERIAL_EXPIRES", ValidTo=valid_to)
     assert answer["KeyId"].endswith(key_id)
     meta = kms.describe_key(KeyId=key_id)["KeyMetadata"]
     assert (meta["KeyState"], meta["Enabled"], meta["ExpirationModel"]) == ("Enabled", True, "KEY_MATERIAL_EXPIRES")
@@ -69,14 +46,14 @@ def test_import_symmetric_material(course: Any, kms: Any, made: Resources) -> No
 
 
 @pytest.mark.behaviour("GetParametersForImport gives an RSA wrapping key and a token valid for 24 hours")
-def test_parameters(course: Any, kms: Any, made: Resources) -> None:
+def testparameters(course: Any, kms: Any, made: Resources) -> None:
     """GetParametersForImport returns the public key of an RSA wrapping key pair of the requested WrappingKeySpec (DER
     SubjectPublicKeyInfo) and an import token; both are valid for 24 hours (ParametersValidTo).
 
     https://docs.aws.amazon.com/kms/latest/APIReference/API_GetParametersForImport.html
     """
     key_id = made.key(Origin="EXTERNAL")["KeyId"]
-    found = _parameters(kms, key_id, spec="RSA_2048")
+    found = parameters(kms, key_id, spec="RSA_2048")
     assert serialization.load_der_public_key(found["PublicKey"]).key_size == 2048 and found["ImportToken"]
     until = found["ParametersValidTo"] - backend_now(course)
     assert dt.timedelta(hours=23, minutes=50) < until <= dt.timedelta(hours=24, minutes=1)
@@ -90,9 +67,9 @@ def test_token_bound_to_key(kms: Any, made: Resources) -> None:
     https://docs.aws.amazon.com/kms/latest/APIReference/API_ImportKeyMaterial.html
     """
     first, second = (made.key(Origin="EXTERNAL")["KeyId"] for _ in range(2))
-    parameters = _parameters(kms, first)
-    assert error_code(kms.import_key_material, KeyId=second, ImportToken=parameters["ImportToken"],
-                      EncryptedKeyMaterial=_wrap(parameters, os.urandom(32)),
+    issued = parameters(kms, first)
+    assert error_code(kms.import_key_material, KeyId=second, ImportToken=issued["ImportToken"],
+                      EncryptedKeyMaterial=wrap(issued, os.urandom(32)),
                       ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE") == "InvalidImportTokenException"
 
 
@@ -105,10 +82,10 @@ def test_token_expires(course: Any, kms: Any, made: Resources) -> None:
     https://docs.aws.amazon.com/kms/latest/APIReference/API_GetParametersForImport.html
     """
     key_id = made.key(Origin="EXTERNAL")["KeyId"]
-    parameters = _parameters(kms, key_id)
+    issued = parameters(kms, key_id)
     course.advance_clock(hours=25)
-    assert error_code(kms.import_key_material, KeyId=key_id, ImportToken=parameters["ImportToken"],
-                      EncryptedKeyMaterial=_wrap(parameters, os.urandom(32)),
+    assert error_code(kms.import_key_material, KeyId=key_id, ImportToken=issued["ImportToken"],
+                      EncryptedKeyMaterial=wrap(issued, os.urandom(32)),
                       ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE") == "ExpiredImportTokenException"
 
 
@@ -121,13 +98,13 @@ def test_delete_and_reimport(kms: Any, made: Resources) -> None:
     """
     key_id = made.key(Origin="EXTERNAL")["KeyId"]
     material = os.urandom(32)
-    _import(kms, key_id, material)
+    import_material(kms, key_id, material)
     blob = kms.encrypt(KeyId=key_id, Plaintext=b"before")["CiphertextBlob"]
     kms.delete_imported_key_material(KeyId=key_id)
     meta = kms.describe_key(KeyId=key_id)["KeyMetadata"]
     assert meta["KeyState"] == "PendingImport" and "ExpirationModel" not in meta
     assert error_code(kms.decrypt, CiphertextBlob=blob) == "KMSInvalidStateException"
-    _import(kms, key_id, material)
+    import_material(kms, key_id, material)
     assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == b"before"
 
 
@@ -139,9 +116,9 @@ def test_different_material_refused(kms: Any, made: Resources) -> None:
     https://docs.aws.amazon.com/kms/latest/APIReference/API_ImportKeyMaterial.html
     """
     key_id = made.key(Origin="EXTERNAL")["KeyId"]
-    _import(kms, key_id, os.urandom(32))
+    import_material(kms, key_id, os.urandom(32))
     kms.delete_imported_key_material(KeyId=key_id)
-    assert error_code(lambda: _import(kms, key_id, os.urandom(32))) == "IncorrectKeyMaterialException"
+    assert error_code(lambda: import_material(kms, key_id, os.urandom(32))) == "IncorrectKeyMaterialException"
 
 
 @pytest.mark.emulator_only("needs the emulator clock to reach the material's ValidTo")
@@ -154,7 +131,7 @@ def test_material_expires(course: Any, kms: Any, made: Resources) -> None:
     """
     key_id = made.key(Origin="EXTERNAL")["KeyId"]
     material = os.urandom(32)
-    _import(kms, key_id, material, ExpirationModel="KEY_MATERIAL_EXPIRES",
+    import_material(kms, key_id, material, ExpirationModel="KEY_MATERIAL_EXPIRES",
             ValidTo=backend_now(course) + dt.timedelta(days=2))
     blob = kms.encrypt(KeyId=key_id, Plaintext=b"expiring")["CiphertextBlob"]
     course.advance_clock(days=1)
@@ -162,7 +139,7 @@ def test_material_expires(course: Any, kms: Any, made: Resources) -> None:
     course.advance_clock(days=2)
     assert kms.describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"] == "PendingImport"
     assert error_code(kms.decrypt, CiphertextBlob=blob) == "KMSInvalidStateException"
-    _import(kms, key_id, material)
+    import_material(kms, key_id, material)
     assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == b"expiring"
 
 
@@ -174,11 +151,11 @@ def test_expiration_rules(course: Any, kms: Any, made: Resources) -> None:
     https://docs.aws.amazon.com/kms/latest/APIReference/API_ImportKeyMaterial.html
     """
     key_id = made.key(Origin="EXTERNAL")["KeyId"]
-    parameters = _parameters(kms, key_id)
-    wrapped = _wrap(parameters, os.urandom(32))
-    assert error_code(kms.import_key_material, KeyId=key_id, ImportToken=parameters["ImportToken"],
+    issued = parameters(kms, key_id)
+    wrapped = wrap(issued, os.urandom(32))
+    assert error_code(kms.import_key_material, KeyId=key_id, ImportToken=issued["ImportToken"],
                       EncryptedKeyMaterial=wrapped) == "ValidationException"
-    assert error_code(kms.import_key_material, KeyId=key_id, ImportToken=parameters["ImportToken"],
+    assert error_code(kms.import_key_material, KeyId=key_id, ImportToken=issued["ImportToken"],
                       EncryptedKeyMaterial=wrapped, ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE",
                       ValidTo=backend_now(course) + dt.timedelta(days=2)) == "ValidationException"
 
@@ -193,9 +170,9 @@ def test_import_signing_key(kms: Any, made: Resources) -> None:
     key_id = made.key(Origin="EXTERNAL", KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")["KeyId"]
     private = ec.generate_private_key(ec.SECP256R1())
     der = private.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    parameters = _parameters(kms, key_id, algorithm="RSA_AES_KEY_WRAP_SHA_256", spec="RSA_2048")
-    kms.import_key_material(KeyId=key_id, ImportToken=parameters["ImportToken"],
-                            EncryptedKeyMaterial=_wrap(parameters, der, "RSA_AES_KEY_WRAP_SHA_256"),
+    issued = parameters(kms, key_id, algorithm="RSA_AES_KEY_WRAP_SHA_256", spec="RSA_2048")
+    kms.import_key_material(KeyId=key_id, ImportToken=issued["ImportToken"],
+                            EncryptedKeyMaterial=wrap(issued, der, "RSA_AES_KEY_WRAP_SHA_256"),
                             ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE")
     spki = serialization.PublicFormat.SubjectPublicKeyInfo
     assert kms.get_public_key(KeyId=key_id)["PublicKey"] == private.public_key().public_bytes(serialization.Encoding.DER, spki)
@@ -234,5 +211,5 @@ def test_imported_not_auto_rotatable(kms: Any, made: Resources) -> None:
     https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html
     """
     key_id = made.key(Origin="EXTERNAL")["KeyId"]
-    _import(kms, key_id, os.urandom(32))
+    import_material(kms, key_id, os.urandom(32))
     assert error_code(kms.enable_key_rotation, KeyId=key_id) == "UnsupportedOperationException"

@@ -2,7 +2,8 @@
 
 moto's AWS::IAM::Role ignores ManagedPolicyArns, so a template's role had none of its managed policies. Here they are
 attached, and one that does not exist fails the resource (the stack rolls back) with IAM's NoSuchEntity message;
-a stack's role is detached from them before it is deleted. moto drops a property whose value is AWS::NoValue but
+a stack update attaches the added and detaches the removed ones (no interruption), and a stack's role is detached
+from them before it is deleted. moto drops a property whose value is AWS::NoValue but
 leaves a null in a list, where `Fn::If` returning AWS::NoValue means no element at all.
 https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-role.html
 https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html
@@ -35,21 +36,43 @@ def _not_attachable(arn: str) -> Exception:
     return NotFoundException(f"Policy {arn} does not exist or is not attachable.")
 
 
+def _checked_arns(backend: Any, cloudformation_json: Any) -> list[str]:
+    """The role's ManagedPolicyArns, each checked to exist before anything changes."""
+    arns = _policy_arns(cloudformation_json)
+    attachable = {p.arn for p in backend.managed_policies.values()}
+    for arn in arns:
+        if arn not in attachable:
+            raise _not_attachable(arn)
+    return arns
+
+
 def _create(original: Any) -> Any:
     """Role.create_from_cloudformation_json that also attaches ManagedPolicyArns, all checked before the role is made."""
     def create(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Any:
         backend = _iam(account_id, region_name)
-        arns = _policy_arns(cloudformation_json)
-        attachable = {p.arn for p in backend.managed_policies.values()}
-        for arn in arns:
-            if arn not in attachable:
-                raise _not_attachable(arn)
+        arns = _checked_arns(backend, cloudformation_json)
         role = original.__func__(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
         for arn in arns:
             backend.attach_role_policy(arn, role.name)
         return role
 
     return classmethod(create)
+
+
+def _update(original: Any) -> Any:
+    """Role.update_from_cloudformation_json that attaches added and detaches removed ManagedPolicyArns."""
+    def update(cls: Any, original_resource: Any, new_resource_name: str, cloudformation_json: Any, account_id: str,
+               region_name: str) -> Any:
+        backend = _iam(account_id, region_name)
+        arns = _checked_arns(backend, cloudformation_json)  # a missing policy fails the update before any change
+        role = original.__func__(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name)
+        for arn in [a for a in role.managed_policies if a not in arns]:
+            backend.detach_role_policy(arn, role.name)
+        for arn in [a for a in arns if a not in role.managed_policies]:
+            backend.attach_role_policy(arn, role.name)
+        return role
+
+    return classmethod(update)
 
 
 def _delete(original: Any) -> Any:
@@ -78,7 +101,7 @@ def _without_no_value(original: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def install() -> None:
-    """Replace Role's create and delete from CloudFormation, and moto's template cleaning (clean_json)."""
+    """Replace Role's create, update and delete from CloudFormation, and moto's template cleaning (clean_json)."""
     from kmsemu.cloudformation.deferred_models import import_cloudformation
 
     import_cloudformation()  # without the two dozen service models CloudFormation would import
@@ -86,5 +109,6 @@ def install() -> None:
     from moto.iam.models import Role
 
     replace(Role, "create_from_cloudformation_json", _create)
+    replace(Role, "update_from_cloudformation_json", _update)
     replace(Role, "delete_from_cloudformation_json", _delete)
     replace(parsing, "clean_json", _without_no_value)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from kmsemu.kms import data_key_pairs, hmac_keys, key_import, multi_region, post_quantum, rsa_encryption, signing
+from kmsemu.kms import data_key_pairs, hmac_keys, key_import, key_materials, multi_region, post_quantum, rsa_encryption, signing
 
 Handler = Callable[[Any, Any, dict[str, Any]], "dict[str, Any] | None"]
 
@@ -24,6 +24,7 @@ extra: dict[str, Handler] = {
     "GetParametersForImport": key_import.get_parameters_for_import,
     "ImportKeyMaterial": key_import.import_key_material,
     "DeleteImportedKeyMaterial": key_import.delete_imported_key_material,
+    "ListKeyRotations": key_materials.list_rotations,
     "Encapsulate": post_quantum.encapsulate, "Decapsulate": post_quantum.decapsulate,
     "ReplicateKey": multi_region.replicate_key, "UpdatePrimaryRegion": multi_region.update_primary_region,
 }

@@ -9,7 +9,7 @@ import datetime as dt
 import hashlib
 import os
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from cryptography.hazmat.primitives import hashes, keywrap, serialization
@@ -17,7 +17,8 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from kmsemu import clock
 from kmsemu.errors import AwsError
-from kmsemu.kms import hmac_keys, key_metadata, key_pairs
+from kmsemu.kms import hmac_keys, imported_replicas, key_materials, key_metadata, key_pairs
+from kmsemu.kms.key_materials import state
 from kmsemu.patches import replace
 
 PARAMETERS_VALID = dt.timedelta(hours=24)
@@ -26,7 +27,6 @@ _WRAPPING_HASHES: dict[str, type[hashes.HashAlgorithm]] = {
     "RSAES_OAEP_SHA_1": hashes.SHA1, "RSAES_OAEP_SHA_256": hashes.SHA256,
     "RSA_AES_KEY_WRAP_SHA_1": hashes.SHA1, "RSA_AES_KEY_WRAP_SHA_256": hashes.SHA256,
 }
-_ATTRIBUTE = "_kmsemu_import"
 
 
 @dataclass
@@ -38,30 +38,10 @@ class ImportParameters:
     valid_to: dt.datetime
 
 
-@dataclass
-class ImportState:
-    """What KMS keeps about a key's imported material: a fingerprint to recognise it, and its expiry."""
-
-    parameters: dict[bytes, ImportParameters] = field(default_factory=dict)
-    fingerprint: str | None = None
-    present: bool = False
-    expiration_model: str | None = None
-    valid_to: dt.datetime | None = None
-
-
-def state(key: Any) -> ImportState:
-    """The import state kept on a moto Key (made on first use)."""
-    found = getattr(key, _ATTRIBUTE, None)
-    if found is None:
-        found = ImportState()
-        setattr(key, _ATTRIBUTE, found)
-    return found
-
-
 def has_material(key: Any) -> bool:
-    """Whether the key has key material: always for AWS_KMS keys, for EXTERNAL ones once imported (and not gone)."""
-    found = getattr(key, _ATTRIBUTE, None)
-    return key.origin != "EXTERNAL" or (found is not None and found.present)
+    """Whether the key can use its key material: always for AWS_KMS keys, for EXTERNAL ones once all is imported."""
+    found = key_materials.peek(key)
+    return key.origin != "EXTERNAL" or (found is not None and key_materials.complete(found))
 
 
 def _external_only(key: Any) -> None:
@@ -150,8 +130,18 @@ def _install_material(key: Any, material: bytes) -> None:
         key_pairs.set_private_key(key, private)
 
 
+def _symmetric_extras(key: Any, params: dict[str, Any], import_type: str) -> None:
+    """ImportType NEW_KEY_MATERIAL, KeyMaterialId and KeyMaterialDescription, as AWS allows them."""
+    if import_type == "NEW_KEY_MATERIAL" and params.get("KeyMaterialId") is not None:
+        raise AwsError("ValidationException", "You cannot specify a KeyMaterialId with ImportType NEW_KEY_MATERIAL.")
+    if import_type == "NEW_KEY_MATERIAL" and state(key).materials:
+        if key.key_spec != "SYMMETRIC_DEFAULT":
+            raise AwsError("UnsupportedOperationException", f"{key.arn} key spec is {key.key_spec}; only symmetric "
+                           "encryption keys take new key material.")
+
+
 def import_key_material(backend: Any, key: Any, params: dict[str, Any]) -> dict[str, Any]:
-    """ImportKeyMaterial: unwrap, check against earlier material, and make the key Enabled."""
+    """ImportKeyMaterial: unwrap, match against the key's materials (or add new material), and settle the key state."""
     _external_only(key)
     found = state(key)
     token = base64.b64decode(params.get("ImportToken", ""))
@@ -162,57 +152,71 @@ def import_key_material(backend: Any, key: Any, params: dict[str, Any]) -> dict[
         raise AwsError("ExpiredImportTokenException", "The import token has expired; call GetParametersForImport again.")
     model, valid_to = _expiry(params)
     material = _unwrap(chosen, base64.b64decode(params.get("EncryptedKeyMaterial", "")))
-    fingerprint = hashlib.sha256(key.id.encode() + material).hexdigest()
-    if params.get("ImportType") == "NEW_KEY_MATERIAL" and found.fingerprint is not None:
-        raise AwsError("UnsupportedOperationException", "The emulator cannot import new key material for on-demand "
-                       "rotation; kmsemu's fidelity table lists this.")
-    if found.fingerprint is not None and fingerprint != found.fingerprint:
-        raise AwsError("IncorrectKeyMaterialException", "The key material does not match the key material previously "
-                       "imported into this KMS key.")
-    _install_material(key, material)
-    found.fingerprint, found.present, found.expiration_model, found.valid_to = fingerprint, True, model, valid_to
-    if key.key_state == "PendingImport":
-        key.key_state, key.enabled = "Enabled", True
-    return {"KeyId": key.arn, "KeyMaterialId": fingerprint}
+    material_id = hashlib.sha256(key.id.encode() + material).hexdigest()
+    imported_replicas.mirror(key, found, material_id, params.get("ImportType"))
+    import_type = params.get("ImportType") or ("EXISTING_KEY_MATERIAL" if found.materials else "NEW_KEY_MATERIAL")
+    _symmetric_extras(key, params, import_type)
+    if import_type == "NEW_KEY_MATERIAL" or not found.materials:
+        _install_material(key, material)  # checks the material's size and kind before the key keeps any of it
+        entry = key_materials.add_new(found, material_id, replicated=bool(imported_replicas.replicas_of(key)))
+    else:
+        entry = key_materials.existing(found, material_id, params.get("KeyMaterialId"))
+        if entry.state == key_materials.CURRENT:
+            _install_material(key, material)
+    entry.value, entry.expiration_model, entry.valid_to = material, model, valid_to
+    if params.get("KeyMaterialDescription") is not None:
+        entry.description = params["KeyMaterialDescription"]
+    if key.key_spec == "SYMMETRIC_DEFAULT":
+        key_materials.sync_symmetric(key, found)
+    key_materials.settle_state(key, found)
+    imported_replicas.refresh_primary(key)
+    return {"KeyId": key.arn, "KeyMaterialId": material_id}
 
 
-def delete_material(key: Any) -> None:
-    """Remove the key's imported material: the key becomes PendingImport (unless it is pending deletion)."""
+def _delete(key: Any, entry: key_materials.Material) -> None:
+    """Remove one imported material; without a permanent material the key becomes PendingImport."""
     found = state(key)
-    found.present, found.expiration_model, found.valid_to = False, None, None
-    key.key_material = os.urandom(32)  # what moto would use is gone; nothing can decrypt with it
-    key_pairs.set_private_key(key, None)
-    if key.key_state != "PendingDeletion":
-        key.key_state, key.enabled = "PendingImport", False
+    if entry.state in key_materials.PENDING:
+        for replica in imported_replicas.forget_pending(key, entry.id):  # a primary's new material goes everywhere
+            key_materials.sync_symmetric(replica, state(replica))
+    key_materials.forget(found, entry)
+    if key.key_spec == "SYMMETRIC_DEFAULT":
+        key_materials.sync_symmetric(key, found)  # what moto would use is gone; nothing can decrypt with it
+    else:
+        key.key_material = os.urandom(32)
+        key_pairs.set_private_key(key, None)
+    key_materials.settle_state(key, found)
+    imported_replicas.refresh_primary(key)
 
 
 def delete_imported_key_material(backend: Any, key: Any, params: dict[str, Any]) -> dict[str, Any]:
-    """DeleteImportedKeyMaterial."""
+    """DeleteImportedKeyMaterial: the material named by KeyMaterialId, or the current one."""
     _external_only(key)
-    delete_material(key)
-    return {"KeyId": key.arn, "KeyMaterialId": state(key).fingerprint or ""}
+    found = state(key)
+    named = params.get("KeyMaterialId")
+    entry = found.find(named) if named is not None else found.current()
+    if named is not None and entry is None:
+        raise AwsError("NotFoundException", f"Key material {named} is not associated with {key.arn}.")
+    if entry is not None:
+        _delete(key, entry)
+    else:
+        key_materials.settle_state(key, found)
+    return {"KeyId": key.arn, "KeyMaterialId": entry.id if entry is not None else ""}
 
 
 def sweep(backends: Any, now: dt.datetime | None = None) -> int:
-    """Delete imported key material whose ValidTo has passed on the emulator clock; return how many keys lost it."""
+    """Delete imported key material whose ValidTo has passed on the emulator clock; return how many keys lost some."""
     now = now or clock.now()
     gone = 0
     for backend in backends:
         for key in list(backend.keys.values()):
-            found = getattr(key, _ATTRIBUTE, None)
-            if found is not None and found.present and found.valid_to is not None and found.valid_to <= now:
-                delete_material(key)
-                gone += 1
+            found = key_materials.peek(key)
+            due = [m for m in found.materials if m.value is not None and m.valid_to is not None
+                   and m.valid_to <= now] if found is not None else []
+            for entry in due:
+                _delete(key, entry)
+            gone += bool(due)
     return gone
-
-
-def _metadata(key: Any, found: dict[str, Any]) -> None:
-    """ExpirationModel and ValidTo in KeyMetadata while a key has imported material."""
-    imported = getattr(key, _ATTRIBUTE, None)
-    if key.origin == "EXTERNAL" and imported is not None and imported.present:
-        found["ExpirationModel"] = imported.expiration_model
-        if imported.valid_to is not None:
-            found["ValidTo"] = imported.valid_to.timestamp()
 
 
 def _pending_import(original: Any) -> Any:
@@ -230,5 +234,5 @@ def install() -> None:
     from moto.kms.models import KmsBackend
 
     replace(KmsBackend, "create_key", _pending_import)
-    if _metadata not in key_metadata.extra_metadata:
-        key_metadata.extra_metadata.append(_metadata)
+    if key_materials.metadata not in key_metadata.extra_metadata:
+        key_metadata.extra_metadata.append(key_materials.metadata)

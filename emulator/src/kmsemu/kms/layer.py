@@ -16,6 +16,7 @@ from kmsemu.http import Request, Response, StartResponse, WSGIApp, call
 from kmsemu.kms import answers, cross_account, data_key_pairs, deletion, key_import, key_specs, multi_region, rotation, rsa_encryption
 from kmsemu.kms.ciphertext import ciphertext_key, incorrect_key, invalid_signature
 from kmsemu.kms.identifiers import ANY_IDENTIFIER, is_alias, kms_backend, not_found_message, resolve
+from kmsemu.kms.imported_replicas import rotate_on_demand
 from kmsemu.kms.state import refusal, usage_refusal
 from kmsemu.kms.validation import check_alias_name, check_tags, input_shape, parse_body, validate
 
@@ -115,9 +116,12 @@ def _handle(app: WSGIApp, request: Request, op: str) -> Response:
         if op == "CancelKeyDeletion" and multi_region.cancel_primary_deletion(key):
             return _json_ok({"KeyId": key.arn})
     if op in ("EnableKeyRotation", "RotateKeyOnDemand") and key is not None:
-        rotation.check_rotatable(key)
+        rotation.check_rotatable(key, op)
     if op == "RotateKeyOnDemand" and key is not None:
-        rotation.rotate(key, "ON_DEMAND")
+        if key.origin == "EXTERNAL":
+            rotate_on_demand(key)
+        else:
+            rotation.rotate(key, "ON_DEMAND")
         return _json_ok({"KeyId": key.id})
     if op == "GetKeyLastUsage" and key is not None:  # moto has no GetKeyLastUsage; kmsemu.cloudtrail tracks it
         from kmsemu.cloudtrail.last_usage import answer

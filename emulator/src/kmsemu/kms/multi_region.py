@@ -92,7 +92,8 @@ def replicate_key(backend: Any, key: Any, params: dict[str, Any]) -> dict[str, A
         for name in SHARED_ATTRIBUTES:
             if hasattr(key, name):
                 setattr(replica, name, getattr(key, name))
-    setattr(replica, extras._ATTRIBUTE, extras.extras(key))  # earlier materials and rotation schedule are shared
+    if key.origin != "EXTERNAL":  # earlier materials and rotation schedule are shared; imported ones are each key's own
+        setattr(replica, extras._ATTRIBUTE, extras.extras(key))
     replica.rotations = key.rotations
     found.replicas.append(region)
     setattr(replica, _ATTRIBUTE, found)

@@ -53,9 +53,13 @@ def install() -> None:
     replace(models, "decrypt", lambda original: _decrypt_with_earlier_material)
 
 
-def check_rotatable(key: Any) -> None:
-    """UnsupportedOperationException for keys AWS cannot rotate (asymmetric, HMAC, imported material)."""
-    if key.key_spec != "SYMMETRIC_DEFAULT" or key.origin != "AWS_KMS":
+def check_rotatable(key: Any, op: str) -> None:
+    """UnsupportedOperationException for keys AWS cannot rotate: asymmetric, HMAC, and imported material automatically.
+
+    A symmetric key with imported material rotates on demand only, to new material imported for it (key_materials).
+    """
+    on_demand_external = op == "RotateKeyOnDemand" and key.origin == "EXTERNAL"
+    if key.key_spec != "SYMMETRIC_DEFAULT" or (key.origin != "AWS_KMS" and not on_demand_external):
         raise AwsError(
             "UnsupportedOperationException", f"{key.arn} key type does not support automatic key rotation."
         )
