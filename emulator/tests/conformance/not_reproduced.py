@@ -51,10 +51,9 @@ NOT_REPRODUCED: list[dict[str, str]] = [
         "aws_doc": "https://docs.aws.amazon.com/kms/latest/APIReference/API_ReEncrypt.html",
     },
     {
-        "behaviour": "Permissions boundaries beyond identity-based allows",
-        "aws": "GetUser reports a user's PermissionsBoundary, and a resource policy naming a role's ARN allows its "
-               "sessions up to the boundary on its own; the emulator does not report a user's boundary in GetUser, and "
-               "for a bounded role's sessions also wants an identity-based Allow.",
+        "behaviour": "A user's permissions boundary in GetUser",
+        "aws": "GetUser and GetAccountAuthorizationDetails report a user's PermissionsBoundary; the emulator enforces a "
+               "user's boundary but does not report it.",
         "aws_doc": "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html",
     },
     {
