@@ -57,12 +57,13 @@ NOT_REPRODUCED: list[dict[str, str]] = [
         "aws_doc": "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html",
     },
     {
-        "behaviour": "Session tags, aws:PrincipalOrgID and service-call source keys",
-        "aws": "AssumeRole session tags become aws:PrincipalTag values, aws:PrincipalOrgID names the caller's "
-               "organization, service calls carry aws:SourceArn and aws:SourceAccount, and AWS services' grants have "
-               "kms:GrantIsForAWSResource true; the emulator sets none of these (it takes aws:PrincipalTag from the "
-               "user's or role's own tags, and kms:GrantIsForAWSResource is always false).",
-        "aws_doc": "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html",
+        "behaviour": "Calls and grants AWS services make as service principals",
+        "aws": "A service principal (cloudtrail.amazonaws.com encrypting a trail's log files, for one) calls KMS with "
+               "aws:SourceArn and aws:SourceAccount naming the resource it acts for, and when a KMS-integrated service "
+               "(Amazon EBS, for one) calls CreateGrant, ListGrants or RevokeGrant for a caller, "
+               "kms:GrantIsForAWSResource is true; no emulated service calls KMS as a service principal or makes "
+               "grants, so the emulator never sets the source keys, and gives kms:GrantIsForAWSResource true on no call.",
+        "aws_doc": "https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-grant-is-for-aws-resource",
     },
     {
         "behaviour": "aws:ResourceTag on IAM and S3 resources",

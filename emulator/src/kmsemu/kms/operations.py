@@ -108,6 +108,8 @@ def caller_context(caller: Caller, region: str, via_service: str | None) -> dict
         context[f"aws:principaltag/{name.lower()}"] = value
     if via_service:
         context["kms:viaservice"] = via_service
+    # aws:SourceArn and aws:SourceAccount stay absent: a service calling KMS for its caller (S3's SSE-KMS, a forward
+    # access session) acts as that caller, and no emulated service calls KMS as a service principal.
     return context
 
 
