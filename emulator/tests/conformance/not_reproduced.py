@@ -119,8 +119,8 @@ NOT_REPRODUCED: list[dict[str, str]] = [
     {
         "behaviour": "GetKeyLastUsage for multi-Region replicas and cross-account use",
         "aws": "Each key of a multi-Region set tracks its own last use, and a cross-account use is recorded with the "
-               "CloudTrail event of the key owner's account; the emulator tracks each key it holds, but has no working "
-               "replicas or cross-account key use to prove it on.",
+               "CloudTrail event of the key owner's account; the emulator notes each key's use with the owner's event, but no "
+               "conformance test checks replicas or a cross-account use against AWS's documented answer yet.",
         "aws_doc": "https://docs.aws.amazon.com/kms/latest/APIReference/API_GetKeyLastUsage.html",
     },
     {
