@@ -51,6 +51,13 @@ NOT_REPRODUCED: list[dict[str, str]] = [
         "aws_doc": "https://docs.aws.amazon.com/kms/latest/APIReference/API_ReEncrypt.html",
     },
     {
+        "behaviour": "Delegated administrators of an organization",
+        "aws": "RegisterDelegatedAdministrator lets a member account call some of the management account's read "
+               "operations (ListAccounts, DescribeAccount, ...) for a service; the emulator refuses a member account "
+               "every operation but DescribeOrganization, LeaveOrganization, handshakes and DescribeEffectivePolicy.",
+        "aws_doc": "https://docs.aws.amazon.com/organizations/latest/APIReference/API_RegisterDelegatedAdministrator.html",
+    },
+    {
         "behaviour": "A user's permissions boundary in GetUser",
         "aws": "GetUser and GetAccountAuthorizationDetails report a user's PermissionsBoundary; the emulator enforces a "
                "user's boundary but does not report it.",
@@ -75,7 +82,8 @@ NOT_REPRODUCED: list[dict[str, str]] = [
         "behaviour": "S3 AccessDenied messages that name the policy type",
         "aws": "For requests within the bucket owner's account or organization, S3's AccessDenied says which policy refused "
                "(User: <arn> is not authorized to perform: s3:GetObject on resource: \"<arn>\" because no identity-based "
-               "policy allows the s3:GetObject action); the emulator answers \"Access Denied\".",
+               "policy allows the s3:GetObject action, or with an explicit deny in a service control policy); the emulator "
+               "answers \"Access Denied\".",
         "aws_doc": "https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html",
     },
     {

@@ -28,10 +28,14 @@ def _scps_enabled(course, made) -> None:
 
 def _deny_deletion(course, made, target: str, exempt: str) -> None:
     """Attach an SCP denying kms:ScheduleKeyDeletion to everyone but roles named `exempt` (ArnNotLike aws:PrincipalArn)."""
+    _attach_deny(course, made, target, {"Effect": "Deny", "Action": "kms:ScheduleKeyDeletion", "Resource": "*",
+                                        "Condition": {"ArnNotLike": {"aws:PrincipalArn": f"arn:aws:iam::*:role/{exempt}"}}})
+
+
+def _attach_deny(course, made, target: str, deny: dict) -> None:
+    """Attach an SCP made of this one Deny statement to `target` (removed after the test)."""
     org = course.client("organizations")
-    document = {"Version": "2012-10-17", "Statement": [{
-        "Effect": "Deny", "Action": "kms:ScheduleKeyDeletion", "Resource": "*",
-        "Condition": {"ArnNotLike": {"aws:PrincipalArn": f"arn:aws:iam::*:role/{exempt}"}}}]}
+    document = {"Version": "2012-10-17", "Statement": [deny]}
     policy_id = org.create_policy(Name=made.unique("scp"), Description="kmsemu conformance", Type=SCP,
                                   Content=json.dumps(document))["Policy"]["PolicySummary"]["Id"]
     made.cleanups.append(lambda: org.delete_policy(PolicyId=policy_id))
@@ -86,3 +90,18 @@ def test_scp_does_not_affect_management_account(course, made, member) -> None:
     key = made.key()
     assert course.client("kms").schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)["KeyState"] \
         == "PendingDeletion"
+
+
+@pytest.mark.behaviour("IAM's AccessDenied for a call an SCP denies says so")
+def test_scp_denial_of_an_iam_call(course, made, member) -> None:
+    """A member account's administrator calling an IAM action that an SCP denies is refused with AccessDenied
+    "User: <arn> is not authorized to perform: iam:CreateUser on resource: <user ARN> with an explicit deny in a
+    service control policy". https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html and
+    https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html"""
+    management_only(course)
+    _scps_enabled(course, made)
+    _attach_deny(course, made, member.account_id, {"Effect": "Deny", "Action": "iam:CreateUser", "Resource": "*"})
+    name, caller = made.unique("scp-user"), member.arn
+    message = eventually(course, lambda: refused(lambda: member.client("iam").create_user(UserName=name), "AccessDenied"))
+    assert message == (f"User: {caller} is not authorized to perform: iam:CreateUser on resource: "
+                       f"arn:aws:iam::{member.account_id}:user/{name} with an explicit deny in a service control policy")
