@@ -79,14 +79,6 @@ NOT_REPRODUCED: list[dict[str, str]] = [
         "aws_doc": "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html",
     },
     {
-        "behaviour": "S3 AccessDenied messages that name the policy type",
-        "aws": "For requests within the bucket owner's account or organization, S3's AccessDenied says which policy refused "
-               "(User: <arn> is not authorized to perform: s3:GetObject on resource: \"<arn>\" because no identity-based "
-               "policy allows the s3:GetObject action, or with an explicit deny in a service control policy); the emulator "
-               "answers \"Access Denied\".",
-        "aws_doc": "https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html",
-    },
-    {
         "behaviour": "KMS's combined AccessDenied reason for a ciphertext it cannot attribute",
         "aws": "When KMS cannot tell whether the key behind a ciphertext exists here or which policy refused (another "
                "account's or Region's key), its denial gives the possible reasons together; the emulator always names "

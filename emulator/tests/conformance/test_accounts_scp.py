@@ -105,3 +105,22 @@ def test_scp_denial_of_an_iam_call(course, made, member) -> None:
     message = eventually(course, lambda: refused(lambda: member.client("iam").create_user(UserName=name), "AccessDenied"))
     assert message == (f"User: {caller} is not authorized to perform: iam:CreateUser on resource: "
                        f"arn:aws:iam::{member.account_id}:user/{name} with an explicit deny in a service control policy")
+
+
+@pytest.mark.behaviour("S3's AccessDenied for a call an SCP denies says so")
+def test_scp_denial_of_an_s3_call(course, made, member) -> None:
+    """A member account's administrator writing to its own account's bucket, with an SCP denying s3:PutObject, is
+    refused with AccessDenied "User: <arn> is not authorized to perform: s3:PutObject on resource: "<object ARN>"
+    with an explicit deny in a service control policy".
+    https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html#access-denied-message-examples"""
+    management_only(course)
+    s3, bucket = member.client("s3"), made.unique("scp-bucket")
+    config = {} if course.region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": course.region}}
+    s3.create_bucket(Bucket=bucket, **config)
+    made.cleanups.append(lambda: s3.delete_bucket(Bucket=bucket))
+    _scps_enabled(course, made)
+    _attach_deny(course, made, member.account_id, {"Effect": "Deny", "Action": "s3:PutObject", "Resource": "*"})
+    caller = member.arn
+    message = eventually(course, lambda: refused(lambda: s3.put_object(Bucket=bucket, Key="x.txt", Body=b"x"), "AccessDenied"))
+    assert message == (f'User: {caller} is not authorized to perform: s3:PutObject on resource: '
+                       f'"arn:aws:s3:::{bucket}/x.txt" with an explicit deny in a service control policy')
