@@ -58,12 +58,6 @@ NOT_REPRODUCED: list[dict[str, str]] = [
         "aws_doc": "https://docs.aws.amazon.com/organizations/latest/APIReference/API_RegisterDelegatedAdministrator.html",
     },
     {
-        "behaviour": "A user's permissions boundary in GetUser",
-        "aws": "GetUser and GetAccountAuthorizationDetails report a user's PermissionsBoundary; the emulator enforces a "
-               "user's boundary but does not report it.",
-        "aws_doc": "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html",
-    },
-    {
         "behaviour": "Calls and grants AWS services make as service principals",
         "aws": "A service principal (cloudtrail.amazonaws.com encrypting a trail's log files, for one) calls KMS with "
                "aws:SourceArn and aws:SourceAccount naming the resource it acts for, and when a KMS-integrated service "

@@ -155,3 +155,29 @@ def test_key_policy_naming_role_is_limited_by_session_policy(course, made) -> No
     assert message.endswith("because no session policy allows the kms:Encrypt action")
     kms = _session_kms(course, role["Arn"], "wide")
     assert eventually(course, lambda: kms.encrypt(KeyId=key["KeyId"], Plaintext=b"x"))["KeyId"] == key["Arn"]
+
+
+@pytest.mark.behaviour("GetUser reports a user's permissions boundary; ListUsers leaves it out")
+def test_get_user_reports_the_boundary(course, made) -> None:
+    """PutUserPermissionsBoundary sets a user's boundary, which GetUser reports as PermissionsBoundary
+    (PermissionsBoundaryType PermissionsBoundaryPolicy and the policy's ARN) until DeleteUserPermissionsBoundary;
+    ListUsers never returns PermissionsBoundary. https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUser.html
+    and https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUsers.html"""
+    iam, boundary = course.client("iam"), _boundary(course, made)
+    user = course.member(made.unique("reported")[len(course.prefix):])
+    assert "PermissionsBoundary" not in iam.get_user(UserName=user.user_name)["User"]
+    iam.put_user_permissions_boundary(UserName=user.user_name, PermissionsBoundary=boundary)
+    made.cleanups.append(lambda: iam.delete_user_permissions_boundary(UserName=user.user_name))
+    reported = eventually(course, lambda: iam.get_user(UserName=user.user_name)["User"]["PermissionsBoundary"])
+    assert reported == {"PermissionsBoundaryType": "PermissionsBoundaryPolicy", "PermissionsBoundaryArn": boundary}
+    listed = [u for page in iam.get_paginator("list_users").paginate() for u in page["Users"] if u["UserName"] == user.user_name]
+    assert len(listed) == 1 and "PermissionsBoundary" not in listed[0]
+    iam.delete_user_permissions_boundary(UserName=user.user_name)
+    assert "PermissionsBoundary" not in eventually(course, lambda: _unbounded(iam, user.user_name))
+
+
+def _unbounded(iam, name: str) -> dict:
+    """GetUser's User once it reports no boundary (IAM changes take a moment on AWS)."""
+    found = iam.get_user(UserName=name)["User"]
+    assert "PermissionsBoundary" not in found
+    return dict(found)
