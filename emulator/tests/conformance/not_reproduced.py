@@ -111,10 +111,9 @@ NOT_REPRODUCED: list[dict[str, str]] = [
         "aws_doc": "https://docs.aws.amazon.com/kms/latest/developerguide/logging-using-cloudtrail.html",
     },
     {
-        "behaviour": "GetKeyLastUsage for multi-Region replicas and cross-account use",
-        "aws": "Each key of a multi-Region set tracks its own last use, and a cross-account use is recorded with the "
-               "CloudTrail event of the key owner's account; the emulator notes each key's use with the owner's event, but no "
-               "conformance test checks replicas or a cross-account use against AWS's documented answer yet.",
+        "behaviour": "GetKeyLastUsage after a cross-account use",
+        "aws": "A cross-account use of a key is recorded with the CloudTrail event of the key owner's account; the "
+               "emulator notes the owner's event too, but no conformance test checks it against AWS yet.",
         "aws_doc": "https://docs.aws.amazon.com/kms/latest/APIReference/API_GetKeyLastUsage.html",
     },
     {
