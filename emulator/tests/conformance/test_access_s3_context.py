@@ -62,3 +62,21 @@ def test_sse_kms_calls_carry_no_source_keys(course, made) -> None:
     assert info.value.response["Error"]["Code"] == "AccessDenied"
     _sse_put(course, made, bucket, present_key["KeyId"], "allowed.txt")
     assert s3.head_object(Bucket=bucket, Key="allowed.txt")["SSEKMSKeyId"] == present_key["Arn"]
+
+
+@pytest.mark.behaviour("S3's SSE-KMS calls to KMS have aws:ViaAWSService true; the caller's own calls false")
+def test_sse_kms_calls_are_via_an_aws_service(course, made) -> None:
+    """S3 calls KMS for an SSE-KMS request with a forward access session of the caller, where aws:ViaAWSService is
+    true: a key-policy Deny of kms:GenerateDataKey with Bool aws:ViaAWSService true refuses the PutObject, while
+    the caller's own GenerateDataKey (false) passes. https://docs.aws.amazon.com/IAM/latest/UserGuide/access_forward_access_sessions.html
+    and https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-viaawsservice"""
+    s3, bucket = course.client("s3"), made.unique("via-aws")
+    config = {} if course.region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": course.region}}
+    s3.create_bucket(Bucket=bucket, **config)
+    made.cleanups.append(lambda: s3.delete_bucket(Bucket=bucket))
+    deny = statement("*", "kms:GenerateDataKey", effect="Deny", condition={"Bool": {"aws:ViaAWSService": "true"}})
+    key = made.key(Policy=key_policy(admin(course), deny))
+    assert len(course.client("kms").generate_data_key(KeyId=key["KeyId"], KeySpec="AES_256")["Plaintext"]) == 32
+    with pytest.raises(ClientError) as info:
+        _sse_put(course, made, bucket, key["KeyId"], "refused.txt")
+    assert info.value.response["Error"]["Code"] == "AccessDenied"
