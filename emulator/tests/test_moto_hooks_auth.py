@@ -187,3 +187,17 @@ def test_cloudformation_role_hooks() -> None:
         assert name in inspect.getsource(IAMBackend)
     cleaned = parsing.clean_json(["a", {"Ref": "AWS::NoValue"}, None, ["b", {"Ref": "AWS::NoValue"}]], {"AWS::NoValue": None})
     assert cleaned == ["a", None, ["b"]]
+
+
+def test_iam_user_serializes_a_permissions_boundary_attribute() -> None:
+    """iam.boundaries sets `permissions_boundary` on moto's User (which has no such property, unlike Role) for
+    GetUser's serializer to read, and adds a ListUsers transformer to IamResponse's class-level table."""
+    from moto.core.serialize import never_return
+    from moto.iam.models import Role, User
+    from moto.iam.responses import IamResponse
+
+    from kmsemu.iam.boundaries import REPORTED
+
+    assert not hasattr(User, REPORTED) and isinstance(getattr(Role, REPORTED), property)
+    assert "RESPONSE_KEY_PATH_TO_TRANSFORMER" in IamResponse.__dict__
+    assert IamResponse.RESPONSE_KEY_PATH_TO_TRANSFORMER["ListUsersResponse.Users.User.Tags"] is never_return

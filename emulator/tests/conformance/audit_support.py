@@ -29,9 +29,10 @@ def events(cloudtrail: Any, key: str, value: str, since: dt.datetime | None = No
 
 
 def logged(course: Any, key: str, value: str, match: Callable[[dict[str, Any]], bool],
-           since: dt.datetime | None = None, count: int = 1) -> list[dict[str, Any]]:
-    """The `count` events matching `match` among those LookupEvents finds by one attribute (waiting on AWS)."""
-    cloudtrail = course.client("cloudtrail")
+           since: dt.datetime | None = None, count: int = 1, cloudtrail: Any = None) -> list[dict[str, Any]]:
+    """The `count` events matching `match` among those LookupEvents finds by one attribute (waiting on AWS);
+    `cloudtrail` looks in another account (a client acting there) instead of the suite's."""
+    cloudtrail = cloudtrail or course.client("cloudtrail")
     deadline = time.monotonic() + (AWS_DELIVERY_SECONDS if course.backend == "aws" else 0)
     while True:
         found = [e for e in events(cloudtrail, key, value, since) if match(e["event"])]

@@ -51,32 +51,26 @@ NOT_REPRODUCED: list[dict[str, str]] = [
         "aws_doc": "https://docs.aws.amazon.com/kms/latest/APIReference/API_ReEncrypt.html",
     },
     {
-        "behaviour": "Permissions boundaries beyond identity-based allows",
-        "aws": "GetUser reports a user's PermissionsBoundary, and a resource policy naming a role's ARN allows its "
-               "sessions up to the boundary on its own; the emulator does not report a user's boundary in GetUser, and "
-               "for a bounded role's sessions also wants an identity-based Allow.",
-        "aws_doc": "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html",
+        "behaviour": "Delegated administrators of an organization",
+        "aws": "RegisterDelegatedAdministrator lets a member account call some of the management account's read "
+               "operations (ListAccounts, DescribeAccount, ...) for a service; the emulator refuses a member account "
+               "every operation but DescribeOrganization, LeaveOrganization, handshakes and DescribeEffectivePolicy.",
+        "aws_doc": "https://docs.aws.amazon.com/organizations/latest/APIReference/API_RegisterDelegatedAdministrator.html",
     },
     {
-        "behaviour": "Session tags, aws:PrincipalOrgID and service-call source keys",
-        "aws": "AssumeRole session tags become aws:PrincipalTag values, aws:PrincipalOrgID names the caller's "
-               "organization, service calls carry aws:SourceArn and aws:SourceAccount, and AWS services' grants have "
-               "kms:GrantIsForAWSResource true; the emulator sets none of these (it takes aws:PrincipalTag from the "
-               "user's or role's own tags, and kms:GrantIsForAWSResource is always false).",
-        "aws_doc": "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html",
+        "behaviour": "Calls and grants AWS services make as service principals",
+        "aws": "A service principal (cloudtrail.amazonaws.com encrypting a trail's log files, for one) calls KMS with "
+               "aws:SourceArn and aws:SourceAccount naming the resource it acts for, and when a KMS-integrated service "
+               "(Amazon EBS, for one) calls CreateGrant, ListGrants or RevokeGrant for a caller, "
+               "kms:GrantIsForAWSResource is true; no emulated service calls KMS as a service principal or makes "
+               "grants, so the emulator never sets the source keys, and gives kms:GrantIsForAWSResource true on no call.",
+        "aws_doc": "https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-grant-is-for-aws-resource",
     },
     {
         "behaviour": "aws:ResourceTag on IAM and S3 resources",
         "aws": "IAM roles and users and S3 buckets and objects support aws:ResourceTag (S3 objects as s3:ExistingObjectTag) "
                "in policies; the emulator fills aws:ResourceTag for KMS keys only.",
         "aws_doc": "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html",
-    },
-    {
-        "behaviour": "S3 AccessDenied messages that name the policy type",
-        "aws": "For requests within the bucket owner's account or organization, S3's AccessDenied says which policy refused "
-               "(User: <arn> is not authorized to perform: s3:GetObject on resource: \"<arn>\" because no identity-based "
-               "policy allows the s3:GetObject action); the emulator answers \"Access Denied\".",
-        "aws_doc": "https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html",
     },
     {
         "behaviour": "KMS's combined AccessDenied reason for a ciphertext it cannot attribute",
@@ -117,10 +111,9 @@ NOT_REPRODUCED: list[dict[str, str]] = [
         "aws_doc": "https://docs.aws.amazon.com/kms/latest/developerguide/logging-using-cloudtrail.html",
     },
     {
-        "behaviour": "GetKeyLastUsage for multi-Region replicas and cross-account use",
-        "aws": "Each key of a multi-Region set tracks its own last use, and a cross-account use is recorded with the "
-               "CloudTrail event of the key owner's account; the emulator tracks each key it holds, but has no working "
-               "replicas or cross-account key use to prove it on.",
+        "behaviour": "GetKeyLastUsage after a cross-account use",
+        "aws": "A cross-account use of a key is recorded with the CloudTrail event of the key owner's account; the "
+               "emulator notes the owner's event too, but no conformance test checks it against AWS yet.",
         "aws_doc": "https://docs.aws.amazon.com/kms/latest/APIReference/API_GetKeyLastUsage.html",
     },
     {

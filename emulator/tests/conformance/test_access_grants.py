@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from access_support import ciphertext_denial, denial, eventually, me, outsider, refused  # noqa: F401  (fixtures)
+from access_support import admin, ciphertext_denial, denial, eventually, key_policy, me, outsider, refused, statement  # noqa: F401
 
 
 def _grant(course, key_id: str, grantee: str, operations: list[str], **extra) -> dict:
@@ -78,3 +78,24 @@ def test_unknown_grant_operation_is_rejected(course, made, raw_kms) -> None:
     key = made.key()
     refused(lambda: raw_kms.create_grant(KeyId=key["KeyId"], GranteePrincipal=me(course), Operations=["Bogus"]),
             "ValidationException")
+
+
+GRANT_ACTIONS = ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"]
+
+
+@pytest.mark.behaviour("kms:GrantIsForAWSResource is not true on a grant call the caller makes itself")
+def test_grant_is_for_aws_resource_refuses_direct_calls(course, made, outsider) -> None:
+    """kms:GrantIsForAWSResource is true only when an AWS service integrated with KMS calls CreateGrant, ListGrants or
+    RevokeGrant for the caller; a key-policy statement allowing those actions only when it is true refuses the same
+    principal's own CreateGrant and ListGrants, while the statement without the condition allows them.
+    https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-grant-is-for-aws-resource"""
+    only_services = statement(outsider.arn, GRANT_ACTIONS, condition={"Bool": {"kms:GrantIsForAWSResource": "true"}})
+    guarded, open_key = made.key(Policy=key_policy(admin(course), only_services)), \
+        made.key(Policy=key_policy(admin(course), statement(outsider.arn, GRANT_ACTIONS)))
+    kms = outsider.client("kms")
+    refused(lambda: kms.create_grant(KeyId=guarded["KeyId"], GranteePrincipal=outsider.arn, Operations=["Decrypt"]),
+            "AccessDeniedException")
+    refused(lambda: kms.list_grants(KeyId=guarded["KeyId"]), "AccessDeniedException")
+    grant = eventually(course, lambda: kms.create_grant(KeyId=open_key["KeyId"], GranteePrincipal=outsider.arn,
+                                                        Operations=["Decrypt"]))
+    assert [g["GrantId"] for g in kms.list_grants(KeyId=open_key["KeyId"])["Grants"]] == [grant["GrantId"]]

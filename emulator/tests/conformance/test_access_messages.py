@@ -59,3 +59,47 @@ def test_iam_denial_names_the_resource(course, made, outsider) -> None:
     message = eventually(course, lambda: refused(lambda: outsider.client("iam").create_user(UserName=name), "AccessDenied"))
     assert message == denial(outsider.arn, "iam:CreateUser", f"arn:aws:iam::{course.account_id}:user/{name}",
                              NO_IDENTITY_POLICY.format("iam:CreateUser"))
+
+
+def _bucket_with_object(course, made, suffix: str) -> tuple[str, str]:
+    """A bucket of the suite with one object in it: (bucket name, object key), both removed after the test."""
+    s3, bucket, name = course.client("s3"), made.unique(suffix), "note.txt"
+    config = {} if course.region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": course.region}}
+    s3.create_bucket(Bucket=bucket, **config)
+    made.cleanups.append(lambda: s3.delete_bucket(Bucket=bucket))
+    s3.put_object(Bucket=bucket, Key=name, Body=b"note")
+    made.cleanups.append(lambda: s3.delete_object(Bucket=bucket, Key=name))
+    return bucket, name
+
+
+def s3_denial(principal: str, action: str, arn: str, why: str) -> str:
+    """S3's AccessDenied message within the bucket owner's account or organization (the ARN in double quotes)."""
+    return f'User: {principal} is not authorized to perform: {action} on resource: "{arn}" {why}'
+
+
+@pytest.mark.behaviour("S3 denies an own-account caller no policy allows, naming the object and the policy type")
+def test_s3_denial_names_the_object_and_policy_type(course, made, outsider) -> None:
+    """For a request within the bucket owner's account, S3's AccessDenied says who was refused, the action, the
+    object's ARN and why: "because no identity-based policy allows the s3:GetObject action".
+    https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html#access-denied-message-examples"""
+    bucket, name = _bucket_with_object(course, made, "denial")
+    message = eventually(course, lambda: refused(lambda: outsider.client("s3").get_object(Bucket=bucket, Key=name),
+                                                 "AccessDenied"))
+    assert message == s3_denial(outsider.arn, "s3:GetObject", f"arn:aws:s3:::{bucket}/{name}",
+                                NO_IDENTITY_POLICY.format("s3:GetObject"))
+
+
+@pytest.mark.behaviour("S3 names a bucket policy's Deny as an explicit deny in a resource-based policy")
+def test_s3_bucket_policy_deny_is_named(course, made) -> None:
+    """A bucket policy Deny refuses even an administrator of the account, and S3 says "with an explicit deny in a
+    resource-based policy". https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html#access-denied-message-examples"""
+    bucket, name = _bucket_with_object(course, made, "deny")
+    colleague = course.colleague()
+    s3 = course.client("s3")
+    deny = {"Effect": "Deny", "Principal": {"AWS": colleague.arn}, "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/*"}
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [deny]}))
+    made.cleanups.append(lambda: s3.delete_bucket_policy(Bucket=bucket))
+    message = eventually(course, lambda: refused(lambda: colleague.client("s3").get_object(Bucket=bucket, Key=name),
+                                                 "AccessDenied"))
+    assert message == s3_denial(colleague.arn, "s3:GetObject", f"arn:aws:s3:::{bucket}/{name}",
+                                "with an explicit deny in a resource-based policy")

@@ -5,7 +5,7 @@ import json
 
 import pytest
 from access_support import eventually, outsider, refused  # noqa: F401  (fixtures)
-from accounts_support import ACCESS_ROLE, member  # noqa: F401  (fixtures)
+from accounts_support import ACCESS_ROLE, management_only, member  # noqa: F401  (fixtures)
 
 
 @pytest.mark.behaviour("A created member account's OrganizationAccountAccessRole is an administrator the management account may assume")
@@ -70,3 +70,18 @@ def test_organizations_needs_permission(course, member, outsider) -> None:
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html"""
     refused(outsider.client("organizations").describe_organization, "AccessDeniedException")
     assert course.client("organizations").describe_organization()["Organization"]["Id"].startswith("o-")
+
+
+@pytest.mark.behaviour("A member account's administrator cannot create or list the organization's accounts")
+def test_member_account_cannot_manage_the_organization(course, member) -> None:
+    """CreateAccount can be called only from the organization's management account, and ListAccounts only from it
+    or a delegated administrator: a member account's OrganizationAccountAccessRole session, an administrator there,
+    is refused both with AccessDeniedException, while DescribeOrganization names the management account.
+    https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreateAccount.html and
+    https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListAccounts.html"""
+    management_only(course)
+    org = member.client("organizations")
+    assert org.describe_organization()["Organization"]["MasterAccountId"] == course.account_id
+    refused(lambda: org.create_account(AccountName=course.name("never-made"), Email="kmsemu-never@example.com"),
+            "AccessDeniedException")
+    refused(org.list_accounts, "AccessDeniedException")

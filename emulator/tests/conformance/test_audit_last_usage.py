@@ -66,3 +66,26 @@ def _reencrypted(kms, key_id: str) -> dict:
 def _event(course, event_id: str) -> dict:
     (found,) = events(course.client("cloudtrail"), "EventId", event_id)
     return found
+
+
+def _enabled(kms, key_id: str) -> bool:
+    state = kms.describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"]
+    assert state == "Enabled", f"the replica is {state}"
+    return True
+
+
+@pytest.mark.behaviour("Each key of a multi-Region set tracks its own last usage")
+def test_multi_region_keys_track_their_own_usage(course, made) -> None:
+    """For multi-Region keys, primary and replica keys track last usage independently: an Encrypt with the replica
+    becomes the replica's KeyLastUsage, and the primary's stays empty.
+    https://docs.aws.amazon.com/kms/latest/APIReference/API_GetKeyLastUsage.html"""
+    kms, primary = course.client("kms"), made.key(MultiRegion=True)
+    region = "us-east-1" if course.region != "us-east-1" else "eu-west-1"
+    there = course.session.client("kms", region_name=region, endpoint_url=course.endpoint_url)
+    kms.replicate_key(KeyId=primary["KeyId"], ReplicaRegion=region)
+    made.cleanups.append(lambda: there.schedule_key_deletion(KeyId=primary["KeyId"], PendingWindowInDays=7))
+    eventually(course, lambda: _enabled(there, primary["KeyId"]), seconds=300)
+    answer = there.encrypt(KeyId=primary["KeyId"], Plaintext=b"replica")
+    usage = eventually(course, lambda: _used(there, primary["KeyId"]), seconds=1200)
+    assert usage["Operation"] == "Encrypt" and usage["KmsRequestId"] == request_id(answer)
+    assert kms.get_key_last_usage(KeyId=primary["KeyId"]).get("KeyLastUsage", {}) == {}

@@ -123,3 +123,28 @@ def test_failed_update_rolls_back(course: Any, kms: Any, made: Resources, outsid
         assert json.loads(kms.get_key_policy(KeyId=key_id, PolicyName="default")["Policy"]) == json.loads(before)
     finally:
         updating.delete()
+
+
+@pytest.mark.behaviour("CloudFormation's KMS calls have aws:ViaAWSService true: an IAM Deny on it fails a stack's key")
+def test_via_aws_service_deny_fails_a_stack_key(course: Any, made: Resources) -> None:
+    """CloudFormation makes a resource's calls with a forward access session of the caller, so aws:ViaAWSService is
+    true on them: a user whose IAM policy denies kms:CreateKey when aws:ViaAWSService is true may create a key
+    directly, but a stack of theirs with an AWS::KMS::Key fails the key and rolls back.
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/fas-requests-and-permission-evaluation.html"""
+    deny = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "kms:CreateKey", "Resource": "*",
+                                                    "Condition": {"Bool": {"aws:ViaAWSService": "true"}}}]}
+    user = course.member("no-stack-keys", policy_arns=("arn:aws:iam::aws:policy/AdministratorAccess",),
+                         inline={"no-stack-keys": json.dumps(deny)})
+    kms = user.client("kms")
+    direct = kms.create_key(Description=made.unique("direct"), Tags=course.tags("TagKey", "TagValue"))["KeyMetadata"]
+    made.keys.append(direct["KeyId"])
+    root = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:*", "Resource": "*",
+            "Principal": {"AWS": f"arn:aws:iam::{course.account_id}:root"}}]}
+    failing = Stack(course, made, _key_only(root, course.tags()))
+    failing.cfn = user.client("cloudformation")
+    failing.cfn.create_stack(StackName=failing.name, TemplateBody=failing.body)
+    try:
+        assert _wait(failing) == "ROLLBACK_COMPLETE"
+        assert [who for who, status, _ in _events(failing) if status == "CREATE_FAILED"] == ["Key"]
+    finally:
+        failing.delete()

@@ -4,8 +4,10 @@ On AWS, an AWS::KMS::Key or AWS::KMS::Alias reaches KMS as a CreateKey, PutKeyPo
 UpdateAlias call made with the caller's permissions. A key policy that fails the lockout safety check, an
 alias under alias/aws/ or one that already exists, or a caller without the permission, fails the resource,
 and the stack rolls back (cfn_stack_events). moto creates such resources without any of these checks. Each call
-is a CloudTrail event of the caller, invoked by cloudformation.amazonaws.com.
+is a CloudTrail event of the caller, invoked by cloudformation.amazonaws.com, and a forward access session, so
+aws:ViaAWSService is true.
 https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-servicerole.html
+https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/fas-requests-and-permission-evaluation.html
 """
 from __future__ import annotations
 
@@ -42,7 +44,7 @@ def check(operation: str, params: dict[str, Any], region: str) -> None:
     caller = principals.serving_now()
     if caller is None:
         return
-    refusal = gate.authorize(caller, operation, params, region)
+    refusal = gate.authorize(caller, operation, params, region, forwarded=True)
     on_behalf(CLOUDFORMATION_SERVICE, caller, operation, region, params,
               (refusal.code, refusal.message) if refusal is not None else None)
     if refusal is not None:

@@ -87,6 +87,11 @@ def authorize_cloudtrail(request: Request, caller: Caller) -> AwsError | None:
 
 
 def authorize_organizations(request: Request, caller: Caller) -> AwsError | None:
-    """organizations:<Operation> on `*` by the caller's identity-based policies; JSON's AccessDeniedException."""
+    """organizations:<Operation> on `*` by the caller's identity-based policies, then the management account's own
+    operations refused to member accounts; JSON's AccessDeniedException."""
+    from kmsemu.organizations import management
+
     refusal = identity_check(caller, f"organizations:{request.operation}", "*", request.region or "us-east-1")
-    return AwsError("AccessDeniedException", refusal.message, 400) if refusal is not None else None
+    if refusal is not None:
+        return AwsError("AccessDeniedException", refusal.message, 400)
+    return management.refusal(caller.account, request.operation or "")

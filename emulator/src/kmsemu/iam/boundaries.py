@@ -1,7 +1,9 @@
 """Permissions boundaries: the managed policy that caps what a user's or role's identity-based policies allow.
 
 moto stores a role's boundary (PutRolePermissionsBoundary) but has no PutUserPermissionsBoundary; kmsemu answers
-that call (and DeleteUserPermissionsBoundary) itself and keeps the user's boundary on moto's User.
+that call (and DeleteUserPermissionsBoundary) itself and keeps the user's boundary on moto's User, where GetUser
+reports it as PermissionsBoundary; ListUsers leaves it out, as AWS's listing operations do.
+https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUsers.html
 https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
 """
 from __future__ import annotations
@@ -11,9 +13,13 @@ from typing import Any
 
 from kmsemu.errors import AwsError
 from kmsemu.http import Request, Response, StartResponse, WSGIApp
+from kmsemu.patches import replace
 
 _USER_BOUNDARY = "_kmsemu_permissions_boundary"
 _OPERATIONS = ("PutUserPermissionsBoundary", "DeleteUserPermissionsBoundary")
+REPORTED = "permissions_boundary"
+"""The User attribute moto's serializer reads for GetUser's PermissionsBoundary (a Role has it as a property)."""
+_UNLISTED = "ListUsersResponse.Users.User.PermissionsBoundary"
 
 
 def boundary_arn(entity: Any) -> str | None:
@@ -60,8 +66,18 @@ def _set(request: Request) -> None:
         raise AwsError("NoSuchEntity", f"The user with name {name} cannot be found.", 404)
     if request.operation == "DeleteUserPermissionsBoundary":
         setattr(user, _USER_BOUNDARY, None)
+        setattr(user, REPORTED, None)
         return
     arn = form.get("PermissionsBoundary", "")
     if not arn.startswith("arn:aws:iam::"):
         raise AwsError("ValidationError", f"Value ({arn}) for parameter PermissionsBoundary is invalid.", 400)
     setattr(user, _USER_BOUNDARY, arn)
+    setattr(user, REPORTED, {"PermissionsBoundaryType": "PermissionsBoundaryPolicy", "PermissionsBoundaryArn": arn})
+
+
+def install() -> None:
+    """Leave a user's PermissionsBoundary out of ListUsers (moto's response transformers), as AWS does."""
+    from moto.core.serialize import never_return
+    from moto.iam.responses import IamResponse
+
+    replace(IamResponse, "RESPONSE_KEY_PATH_TO_TRANSFORMER", lambda found: {**found, _UNLISTED: never_return})

@@ -61,25 +61,39 @@ def _identity_statements(caller: Caller) -> list[policy.Statement]:
     return found
 
 
-def _identity_refusal(statements: list[policy.Statement], caller: Caller, check: Check) -> str | None:
-    """None when an identity-based Allow (within the session policy) applies, else the reason AWS gives."""
-    if not any(s.allows and policy.applies(s, check.action, check.resource, check.context) for s in statements):
-        return f"because no identity-based policy allows the {check.action} action"
+def _allowed_by(document: Any, check: Check) -> bool:
+    """Whether an Allow statement of this policy document applies to the check."""
+    return any(s.allows and policy.applies(s, check.action, check.resource, check.context) for s in policy.statements(document))
+
+
+def _caps_refusal(caller: Caller, check: Check) -> str | None:
+    """The reason the caller's permissions boundary or session policy leaves the action out, else None."""
     bound = caller.boundary_document()
-    if bound is not None and not any(s.allows and policy.applies(s, check.action, check.resource, check.context)
-                                     for s in policy.statements(bound)):
+    if bound is not None and not _allowed_by(bound, check):
         return f"because no permissions boundary allows the {check.action} action"
-    if caller.session_policy and not any(
-            s.allows and policy.applies(s, check.action, check.resource, check.context)
-            for s in policy.statements(caller.session_policy)):
+    if caller.session_policy and not _allowed_by(caller.session_policy, check):
         return f"because no session policy allows the {check.action} action"
     return None
 
 
-def _bounded_role(caller: Caller, statement: policy.Statement) -> bool:
-    """A role session named through its role's ARN stays within the role's boundary (a user named by ARN does not)."""
-    return (caller.kind == "AssumedRole" and caller.boundary_document() is not None
-            and caller.arn not in (statement.principals or ()) and "*" not in (statement.principals or ()))
+def _identity_refusal(statements: list[policy.Statement], caller: Caller, check: Check) -> str | None:
+    """None when an identity-based Allow (within the boundary and session policy) applies, else the reason AWS gives."""
+    if not any(s.allows and policy.applies(s, check.action, check.resource, check.context) for s in statements):
+        return f"because no identity-based policy allows the {check.action} action"
+    return _caps_refusal(caller, check)
+
+
+def _direct_refusal(caller: Caller, statement: policy.Statement, check: Check) -> str | None:
+    """Why a key-policy Allow that names the caller does not grant on its own, or None when it does.
+
+    Within an account, a resource-based policy naming an IAM user's ARN or a role session's ARN grants on its own;
+    one naming a role's ARN grants its sessions only what the role's permissions boundary and the session policy
+    also allow (reference_policies_evaluation-logic_policy-eval-denyallow).
+    """
+    named = statement.principals or ()
+    if caller.kind != "AssumedRole" or caller.arn in named or "*" in named:
+        return None
+    return _caps_refusal(caller, check)
 
 
 def _resource_account(check: Check) -> str | None:
@@ -114,18 +128,21 @@ def decide(caller: Caller, check: Check, key_policy: Any = None, use_grants: boo
     if check.key is None and key_policy is None:
         why = _identity_refusal(identity, caller, check)
         return ALLOW if why is None else Decision(False, why)
-    delegated = False
+    delegated, capped = False, None
     other_account = _resource_account(check) not in (None, caller.account)
     for s in key_statements:
         if s.allows and policy.applies(s, action, resource, context):
             match = policy.principal_match(s, caller)
-            if match is policy.PrincipalMatch.DIRECT and not other_account and not _bounded_role(caller, s):
-                return ALLOW
+            if match is policy.PrincipalMatch.DIRECT and not other_account:
+                capped = _direct_refusal(caller, s, check)
+                if capped is None:
+                    return ALLOW
             # Across accounts the resource policy only opens the door: the caller's own IAM must allow it too.
             delegated = delegated or match is not policy.PrincipalMatch.NONE
     why = _identity_refusal(identity, caller, check) if delegated else None
     if delegated and why is None:
         return ALLOW
+    why = capped or why
     if use_grants and check.key is not None and grants.allows(check.key, caller, check.operation, check.encryption_context):
         return ALLOW
     if delegated:

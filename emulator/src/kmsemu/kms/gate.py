@@ -17,8 +17,10 @@ class Refusal:
     message: str
 
 
-def authorize(caller: Caller, operation: str, body: dict[str, Any], region: str, via_service: str | None = None) -> Refusal | None:
-    """None when the caller may make this KMS call, else the refusal; `via_service` marks calls a service makes for the caller."""
+def authorize(caller: Caller, operation: str, body: dict[str, Any], region: str, via_service: str | None = None,
+              forwarded: bool = False) -> Refusal | None:
+    """None when the caller may make this KMS call, else the refusal; `via_service` (S3's kms:ViaService) and
+    `forwarded` (CloudFormation) mark calls a service makes with the caller's identity."""
     body = operations.clean(body)
     if operation == "RetireGrant":
         return _retire(caller, body, region)
@@ -29,7 +31,7 @@ def authorize(caller: Caller, operation: str, body: dict[str, Any], region: str,
                 f"1 validation error detected: Value '{bad}' at 'operations' failed to satisfy constraint: Member must "
                 f"satisfy constraint: [Member must satisfy enum value set: [{', '.join(grants.OPERATIONS)}]]"
             ))
-    for check in operations.checks(caller, operation, body, region, via_service):
+    for check in operations.checks(caller, operation, body, region, via_service, forwarded):
         decision = decide(caller, check)
         if not decision.allowed:
             return Refusal("AccessDeniedException", decision.message(caller, check))

@@ -86,14 +86,19 @@ def ciphertext_key_id(blob: str | None) -> str | None:
         return None
 
 
-def caller_context(caller: Caller, region: str, via_service: str | None) -> dict[str, Any]:
-    """Global and KMS condition keys that describe the caller and the request's circumstances."""
+def caller_context(caller: Caller, region: str, via_service: str | None, forwarded: bool = False) -> dict[str, Any]:
+    """Global and KMS condition keys that describe the caller and the request's circumstances.
+
+    `forwarded` marks a call a service makes with the caller's identity (a forward access session: CloudFormation's
+    calls; S3's, which also name `via_service`), where aws:ViaAWSService is true.
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/access_forward_access_sessions.html
+    """
     now = clock.now()
     context: dict[str, Any] = {
         "aws:principalarn": caller.principal_arn, "aws:principalaccount": caller.account,
         "aws:principaltype": caller.kind, "aws:securetransport": "false", "aws:requestedregion": region,
         "aws:currenttime": now.strftime("%Y-%m-%dT%H:%M:%SZ"), "aws:epochtime": str(int(now.timestamp())),
-        "kms:calleraccount": caller.account,
+        "kms:calleraccount": caller.account, "aws:viaawsservice": str(forwarded or via_service is not None).lower(),
     }
     from kmsemu.organizations.accounts import org_id
 
@@ -108,6 +113,8 @@ def caller_context(caller: Caller, region: str, via_service: str | None) -> dict
         context[f"aws:principaltag/{name.lower()}"] = value
     if via_service:
         context["kms:viaservice"] = via_service
+    # aws:SourceArn and aws:SourceAccount stay absent: a service calling KMS for its caller (S3's SSE-KMS, a forward
+    # access session) acts as that caller, and no emulated service calls KMS as a service principal.
     return context
 
 
@@ -176,9 +183,10 @@ def _key_check(action: str, key: Any, base: dict[str, Any], body: dict[str, Any]
     return Check(action, key.arn, key, context, ec, from_ciphertext)
 
 
-def checks(caller: Caller, operation: str, body: dict[str, Any], region: str, via_service: str | None = None) -> list[Check]:
+def checks(caller: Caller, operation: str, body: dict[str, Any], region: str, via_service: str | None = None,
+           forwarded: bool = False) -> list[Check]:
     """Every permission the request needs; a key that does not exist needs none (moto then says NotFound)."""
-    base = caller_context(caller, region, via_service)
+    base = caller_context(caller, region, via_service, forwarded)
     account = caller.account
     action = f"kms:{operation}"
     if operation in _IAM_ONLY:

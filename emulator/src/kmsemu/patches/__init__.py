@@ -42,6 +42,7 @@ def install() -> None:
         if _installed:
             return
         from kmsemu.cloudformation import change_sets, iam_roles, kms_resources, parameters, stack_events
+        from kmsemu.iam import boundaries
         from kmsemu.kms import deletion, encryption_context, key_import, key_metadata, multi_region, rotation
         from kmsemu.organizations import accounts as organization_accounts
         from kmsemu.patches import credentials, lazy_private_key, moto_session
@@ -50,6 +51,6 @@ def install() -> None:
 
         for patch in (deletion, encryption_context, key_metadata, key_import, multi_region, lazy_private_key, moto_session,
                       credentials, rotation, kms_resources, iam_roles, change_sets, stack_events, parameters, bucket_policy,
-                      organization_accounts, session_tags):
+                      organization_accounts, session_tags, boundaries):
             patch.install()
         _installed = True

@@ -4,6 +4,9 @@ Within the bucket owner's account an Allow in either is enough; across accounts 
 Deny in either refuses. Conditional Deny statements on the SSE headers are applied where S3 applies
 encryption (kmsemu.s3.sse), which sees the headers S3 itself fills in.
 https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-policy-language-overview.html
+A refusal within the bucket owner's account or organization names the caller, the action, the resource and the kind
+of policy that refused; from outside it, S3 says only "Access Denied".
+https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html#access-denied-message-examples
 """
 from __future__ import annotations
 
@@ -18,6 +21,18 @@ from kmsemu.kms.operations import caller_context
 from kmsemu.s3.actions import resource, target
 
 _DENIED = AwsError("AccessDenied", "Access Denied", 403)
+RESOURCE_POLICY_DENY = "with an explicit deny in a resource-based policy"
+
+
+def denied(caller: Caller, action: str, arn: str, reason: str, owner: str | None) -> AwsError:
+    """S3's AccessDenied: with its context for a caller of the owner's account or organization, bare otherwise."""
+    from kmsemu.organizations.accounts import org_id
+
+    organization = org_id(caller.account)
+    if owner is not None and owner != caller.account and (organization is None or organization != org_id(owner)):
+        return _DENIED
+    target = f' on resource: "{arn}"' if arn != "*" else ""
+    return AwsError("AccessDenied", f"User: {caller.arn} is not authorized to perform: {action}{target} {reason}", 403)
 
 
 def _bucket(name: str) -> Any:
@@ -45,17 +60,20 @@ def authorize_s3(request: Request, caller: Caller) -> AwsError | None:
     name, _ = target(request)
     bucket = _bucket(name) if name and request.operation != "CreateBucket" else None
     if bucket is None:
-        return None if identity.allowed else _DENIED
+        return None if identity.allowed else denied(caller, action, arn, identity.reason, None)
+    owner = str(bucket.account_id)
     statements = _bucket_policy(bucket)
     for s in statements:
         if not s.allows and not s.condition and policy.principal_match(s, caller) is not policy.PrincipalMatch.NONE \
                 and policy.applies(s, action, arn, context):
-            return _DENIED
+            return denied(caller, action, arn, RESOURCE_POLICY_DENY, owner)
     if "explicit deny" in identity.reason:
-        return _DENIED
+        return denied(caller, action, arn, identity.reason, owner)
     granted = any(s.allows and policy.principal_match(s, caller) is policy.PrincipalMatch.DIRECT
                   and policy.applies(s, action, arn, context) for s in statements)
-    same_account = str(bucket.account_id) == caller.account
-    if same_account:
-        return None if identity.allowed or granted else _DENIED
-    return None if identity.allowed and granted else _DENIED
+    if owner == caller.account:
+        return None if identity.allowed or granted else denied(caller, action, arn, identity.reason, owner)
+    if identity.allowed and granted:
+        return None
+    reason = identity.reason if not identity.allowed else f"because no resource-based policy allows the {action} action"
+    return denied(caller, action, arn, reason, owner)

@@ -18,6 +18,7 @@ from kmsemu.kms.identifiers import account_for, not_found_message, resolve
 from kmsemu.kms.state import refusal
 from kmsemu.s3 import bucket_policy as s3_policy
 from kmsemu.s3 import via_s3
+from kmsemu.s3.authorize import RESOURCE_POLICY_DENY, denied
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +87,9 @@ def _check_write(request: Request, bucket: Any, key_name: str) -> None:
     sse, kms_id = request.header("x-amz-server-side-encryption"), request.header("x-amz-server-side-encryption-aws-kms-key-id")
     conditions = {k: v for k, v in ((s3_policy.SSE_KEY, sse), (s3_policy.SSE_KMS_KEY_ID_KEY, kms_id)) if v is not None}
     if s3_policy.denies(bucket.policy, "s3:PutObject", object_arn, conditions, _caller(request)):
-        raise AwsError("AccessDenied", "Access Denied", 403)
+        if request.caller is None:
+            raise AwsError("AccessDenied", "Access Denied", 403)
+        raise denied(request.caller, "s3:PutObject", object_arn, RESOURCE_POLICY_DENY, str(bucket.account_id))
     bucket_key = request.header("x-amz-server-side-encryption-bucket-key-enabled")
     if sse is None:
         default = bucket.encryption["Rule"]["ApplyServerSideEncryptionByDefault"]
