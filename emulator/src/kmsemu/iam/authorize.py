@@ -31,12 +31,16 @@ def identity_check(caller: Caller, action: str, resource: str, region: str,
 
 
 def iam_resource(caller: Caller, operation: str, form: dict[str, str]) -> str:
-    """The ARN an IAM action acts on: the named user, role, group or policy, the caller itself, or `*`."""
-    if form.get("PolicyArn"):
-        return form["PolicyArn"]
+    """The ARN an IAM action acts on: the named user, role, group or policy, the caller itself, or `*`.
+
+    Attaching a policy acts on the user, role or group (the policy is its iam:PolicyARN condition key).
+    https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html
+    """
     for parameter, kind in _IAM_RESOURCES:
         if form.get(parameter):
             return f"arn:aws:iam::{caller.account}:{kind}/{form[parameter]}"
+    if form.get("PolicyArn"):
+        return form["PolicyArn"]
     if operation.endswith(("AccessKey", "AccessKeys", "User", "UserPolicy", "UserPolicies")) and caller.kind == "User":
         return caller.arn  # these act on the caller's own user when UserName is left out
     return "*"

@@ -1,4 +1,4 @@
-"""The condition keys an IAM request carries: the tags it sets (aws:RequestTag, aws:TagKeys) and iam:PermissionsBoundary.
+"""The condition keys an IAM request carries: the tags it sets (aws:RequestTag, aws:TagKeys), iam:PermissionsBoundary, iam:PolicyARN.
 
 https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html
 https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html
@@ -40,7 +40,7 @@ def _target_boundary(account: str, form: dict[str, str]) -> str | None:
 
 
 def iam_request_context(account: str, operation: str, form: dict[str, str]) -> dict[str, str | list[str]]:
-    """aws:RequestTag/<key> and aws:TagKeys from Tags or TagKeys, and iam:PermissionsBoundary where IAM sets it."""
+    """aws:RequestTag/<key> and aws:TagKeys from Tags or TagKeys, iam:PermissionsBoundary and iam:PolicyARN where IAM sets them."""
     context: dict[str, str | list[str]] = {}
     keys = []
     number = 1
@@ -56,4 +56,6 @@ def iam_request_context(account: str, operation: str, form: dict[str, str]) -> d
         _target_boundary(account, form) if operation in _BOUNDED_TARGET else None)
     if boundary:
         context["iam:permissionsboundary"] = boundary
+    if form.get("PolicyArn") and operation.startswith(("Attach", "Detach")):
+        context["iam:policyarn"] = form["PolicyArn"]
     return context
