@@ -107,7 +107,8 @@ def provision(course: Course, learners: list[str], folder: Path, echo: Callable[
     for learner in learners:
         from .cohort import as_learner  # cohort imports this module for cleanup
 
-        outputs = stacks.deploy(as_learner(course, learner), stack_name(learner), body, {"LearnerName": learner})
+        outputs = stacks.deploy(as_learner(course, learner), stack_name(learner), body, {"LearnerName": learner},
+                                ("CAPABILITY_NAMED_IAM",))  # the template names its user and policy
         echo(f"  stack {stack_name(learner)}: {stacks.status(course, stack_name(learner))} (user {outputs['UserName']})")
         env_path = folder / f"{learner}.env"
         if _key_still_works(course, learner, read_env(env_path)):
