@@ -31,11 +31,17 @@ def _as(course: Course, env_file: Path) -> Course:
 
 
 @pytest.fixture(scope="module")
-def learners(course, tmp_path_factory) -> dict[str, Course]:
+def folder(course, tmp_path_factory) -> Path:
+    """The credentials folder of a cohort of A and B, provisioned once."""
+    found = tmp_path_factory.mktemp("cohort") / "credentials"
+    cohort_identities.provision(course, [A, B], found, echo=lambda line: None)
+    return found
+
+
+@pytest.fixture(scope="module")
+def learners(course, folder) -> dict[str, Course]:
     """A's and B's courses, each as its own cohort user."""
-    folder = tmp_path_factory.mktemp("cohort") / "credentials"
-    files = cohort_identities.provision(course, [A, B], folder, echo=lambda line: None)
-    return {path.stem: _as(course, path) for path in files}
+    return {name: _as(course, folder / f"{name}.env") for name in (A, B)}
 
 
 def _key(learner: Course, tags: list[dict[str, str]] | None = None) -> str:
@@ -130,10 +136,48 @@ def test_the_cast_is_bounded_by_the_learner(learners, monkeypatch) -> None:
         colleague.client("iam").delete_user_permissions_boundary(UserName=colleague.user_name)
 
 
-def test_the_files_are_mode_0600_in_a_0700_folder(course, tmp_path) -> None:
-    folder = tmp_path / "creds"
-    cohort_identities.provision(course, [A], folder, echo=lambda line: None)
+def test_the_files_are_mode_0600_in_a_0700_folder_and_a_rerun_keeps_them(course, folder, learners) -> None:
     path = folder / f"{A}.env"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600 and stat.S_IMODE(folder.stat().st_mode) == 0o700
-    env = cohort_identities.read_env(path)
-    assert list(env) == list(cohort_identities.ENV_KEYS) and env["KMSCOURSE_LEARNER"] == A
+    before = cohort_identities.read_env(path)
+    assert list(before) == list(cohort_identities.ENV_KEYS) and before["KMSCOURSE_LEARNER"] == A
+    said: list[str] = []
+    cohort_identities.provision(course, [A, B], folder, echo=said.append)
+    assert cohort_identities.read_env(path) == before
+    assert sum("kept" in line for line in said) == 2 and not any(before["AWS_SECRET_ACCESS_KEY"] in line for line in said)
+    learners[A].client("kms").list_keys()  # the kept key still works
+
+
+def test_the_course_runs_as_a_cohort_learner(learners, monkeypatch) -> None:
+    """The course's own helpers, in lesson order, as A's cohort user: then A's cleanup leaves nothing, and B's key is untouched."""
+    from kmscourse import audit, buckets, cleanup, demo_keys, envelope, prereqs
+
+    ana, ben = learners[A], learners[B]
+    monkeypatch.setenv("KMSCOURSE_CAST_BOUNDARY", f"arn:aws:iam::{ana.account_id}:policy/kmscourse-cohort-{A}")
+    neighbour = _key(ben)
+    key = prereqs.ensure_course_key(ana)  # lessons 01-02: the key stack, its key policy and its alias
+    kms = ana.client("kms")
+    blob = kms.encrypt(KeyId=key.alias, Plaintext=b"lesson 03")["CiphertextBlob"]  # lesson 03
+    assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == b"lesson 03"
+    sealed = envelope.encrypt(kms, key.key_id, b"lesson 04", {"purpose": "test"})  # lesson 04
+    assert envelope.decrypt(kms, sealed, {"purpose": "test"}) == b"lesson 04"
+    bucket = buckets.ensure_bucket(ana, "sse")  # lesson 05
+    s3 = ana.client("s3")
+    s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={"Rules": [{"ApplyServerSideEncryptionByDefault": {
+        "SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key.key_arn}, "BucketKeyEnabled": False}]})
+    s3.put_object(Bucket=bucket, Key="report.txt", Body=b"lesson 05")
+    assert s3.get_object(Bucket=bucket, Key="report.txt")["Body"].read() == b"lesson 05"
+    kms.enable_key_rotation(KeyId=key.key_id)  # lesson 07
+    kms.rotate_key_on_demand(KeyId=key.key_id)
+    doomed = demo_keys.ensure_key(ana, "doomed", "lesson 08")  # lesson 08
+    kms.disable_key(KeyId=doomed.key_id)
+    kms.schedule_key_deletion(KeyId=doomed.key_id, PendingWindowInDays=7)
+    kms.cancel_key_deletion(KeyId=doomed.key_id)
+    colleague = cast.colleague(ana)  # lesson 09: the cast, a grant, and its use
+    grant = kms.create_grant(KeyId=key.key_id, GranteePrincipal=colleague.arn, Operations=["Decrypt"])
+    assert colleague.client("kms").decrypt(CiphertextBlob=blob, GrantTokens=[grant["GrantToken"]])["Plaintext"] == b"lesson 03"
+    trail, _ = audit.ensure_trail(ana)  # lesson 11
+    assert trail.startswith(ana.prefix)
+    report = cleanup.teardown(ana)  # lesson 10
+    assert report.survivors == [], report
+    assert ben.client("kms").describe_key(KeyId=neighbour)["KeyMetadata"]["KeyState"] == "Enabled"
