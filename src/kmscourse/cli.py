@@ -151,6 +151,10 @@ def cmd_cohort(args: argparse.Namespace) -> int:
     from .remote import NO_EMULATOR, course_for_command
 
     learners = cohort.read(Path(args.file))  # every name checked before anything is touched
+    if args.action == "provision":
+        from .cohort_identities import check_names
+
+        check_names(learners)
     course = course_for_command()
     if course is None:
         print(f"kmscourse cohort: no backend to act on. {NO_EMULATOR}")
