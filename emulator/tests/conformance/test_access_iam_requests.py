@@ -7,18 +7,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from access_support import eventually, refused
+from access_support import describe_only_boundary, eventually, refused
 
-DESCRIBE_ONLY = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:DescribeKey", "Resource": "*"}]}
 READ_ONLY = "arn:aws:iam::aws:policy/ReadOnlyAccess"
-
-
-def _boundary(course, made) -> str:
-    iam = course.client("iam")
-    arn = iam.create_policy(PolicyName=made.unique("iam-req-boundary"), PolicyDocument=json.dumps(DESCRIBE_ONLY),
-                            Tags=course.tags())["Policy"]["Arn"]
-    made.cleanups.append(lambda: iam.delete_policy(PolicyArn=arn))
-    return str(arn)
 
 
 def _delete_user(course, name: str) -> None:
@@ -36,7 +27,7 @@ def test_delegated_admin_creates_users_only_within_a_boundary(course, made) -> N
     boundary; AttachUserPolicy is authorised on the user, with the policy as iam:PolicyARN.
     https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html#access_policies_boundaries-delegate
     https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html"""
-    boundary = _boundary(course, made)
+    boundary = describe_only_boundary(course, made, "iam-req-boundary")
     users = f"arn:aws:iam::{course.account_id}:user/{course.prefix}*"
     policy = {"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Action": "iam:CreateUser", "Resource": users,
