@@ -121,3 +121,23 @@ def test_provision_refuses_names_whose_prefixes_overlap_before_anything_is_touch
     assert cli.main(["cohort", "provision", str(path), "--out", str(tmp_path / "creds")]) == 2
     err = capsys.readouterr().err
     assert says in err and err.count("\n") == 1 and not (tmp_path / "creds").exists()
+
+
+def test_a_cohort_stack_name_the_cohort_did_not_tag_is_neither_updated_nor_deleted(course, tmp_path, capsys) -> None:
+    """A stack named kmscourse-cohort-<learner> without the learner's tag is not the cohort's: provision refuses before
+    any change, and cleanup leaves it."""
+    from kmscourse import cohort_identities, stacks
+
+    body = stacks.template("course-key-no-alias.yaml")
+    cfn = course.client("cloudformation")
+    cfn.create_stack(StackName="kmscourse-cohort-foreign", TemplateBody=body, Tags=[{"Key": "owner", "Value": "someone"}],
+                     Parameters=[{"ParameterKey": "LearnerArn", "ParameterValue": course.principal_arn}])
+    assert stacks.wait(course, "kmscourse-cohort-foreign") == "CREATE_COMPLETE"
+    path = tmp_path / "cohort.txt"
+    path.write_text("prov-first\nforeign\n")
+    assert cli.main(["cohort", "provision", str(path), "--out", str(tmp_path / "creds")]) == 2
+    assert "Stack kmscourse-cohort-foreign exists but is not tagged" in capsys.readouterr().err
+    assert stacks.status(course, cohort_identities.stack_name("prov-first")) is None and not (tmp_path / "creds").exists()
+    assert cli.main(["cohort", "cleanup", str(path)]) == 0
+    assert stacks.status(course, "kmscourse-cohort-foreign") == "CREATE_COMPLETE"
+    stacks.delete(course, "kmscourse-cohort-foreign")

@@ -83,9 +83,20 @@ def _key_still_works(course: Course, learner: str, env: dict[str, str]) -> bool:
     return any(k["AccessKeyId"] == env.get("AWS_ACCESS_KEY_ID") for k in keys)
 
 
+def _refuse_foreign_stacks(course: Course, learners: list[str]) -> None:
+    """Refuse, before any change, to update a kmscourse-cohort-<learner> stack that the cohort did not make and tag."""
+    from .cohort import as_learner  # cohort imports this module for cleanup
+
+    for learner in learners:
+        if stacks.status(course, stack_name(learner)) is not None and cohort_stack(as_learner(course, learner)) is None:
+            raise CourseError(f"Stack {stack_name(learner)} exists but is not tagged kmscourse:learner={learner}, so it is not "
+                              "the cohort's; delete or rename it yourself, or rename the learner. Nothing was changed.")
+
+
 def plan(course: Course, learners: list[str], folder: Path) -> list[str]:
     """What provision would do, one line per change; reads only."""
     check_names(learners)
+    _refuse_foreign_stacks(course, learners)
     lines = []
     for learner in learners:
         state = stacks.status(course, stack_name(learner))
@@ -102,6 +113,7 @@ def plan(course: Course, learners: list[str], folder: Path) -> list[str]:
 def provision(course: Course, learners: list[str], folder: Path, echo: Callable[[str], None] = print) -> list[Path]:
     """Deploy each learner's identity stack and write their credentials file; return the files."""
     check_names(learners)
+    _refuse_foreign_stacks(course, learners)
     body = stacks.template(TEMPLATE)
     written = []
     for learner in learners:
@@ -145,12 +157,14 @@ def retire(course: Course, dry_run: bool) -> tuple[list[str], list[str]]:
     if dry_run:
         return [f"delete {user_name(course.learner)}'s access keys, then stack {name}"], []
     iam = course.client("iam")
-    try:
-        for key in iam.list_access_keys(UserName=user_name(course.learner))["AccessKeyMetadata"]:
-            iam.delete_access_key(UserName=user_name(course.learner), AccessKeyId=key["AccessKeyId"])
-    except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") != "NoSuchEntity":
-            raise
+    resources = course.client("cloudformation").list_stack_resources(StackName=name).get("StackResourceSummaries", [])
+    for user in [r["PhysicalResourceId"] for r in resources if r.get("ResourceType") == "AWS::IAM::User"]:
+        try:  # only the stack's own user: CloudFormation cannot delete a user that still holds access keys
+            for key in iam.list_access_keys(UserName=user)["AccessKeyMetadata"]:
+                iam.delete_access_key(UserName=user, AccessKeyId=key["AccessKeyId"])
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "NoSuchEntity":
+                raise
     final = stacks.delete(course, name)
     if final == "DELETE_COMPLETE":
         return [f"deleted stack {name} (IAM user {user_name(course.learner)} and its policy)"], []
