@@ -141,3 +141,27 @@ def test_a_cohort_stack_name_the_cohort_did_not_tag_is_neither_updated_nor_delet
     assert cli.main(["cohort", "cleanup", str(path)]) == 0
     assert stacks.status(course, "kmscourse-cohort-foreign") == "CREATE_COMPLETE"
     stacks.delete(course, "kmscourse-cohort-foreign")
+
+
+def test_provision_on_a_sandbox_account_needs_yes(course, tmp_path, capsys, monkeypatch) -> None:
+    """On KMSCOURSE_BACKEND=aws (the emulator standing in for the account, as in test_sandbox_guard.py), provision
+    without --yes refuses with one sentence and changes nothing."""
+    import os
+
+    import kmscourse
+
+    path = tmp_path / "cohort.txt"
+    path.write_text("yes-ana\n")
+    saved = dict(os.environ)  # connecting to the "sandbox" points this process's AWS CLI files at its own
+    monkeypatch.setenv("KMSCOURSE_BACKEND", "aws")
+    monkeypatch.setenv("KMSCOURSE_ACCOUNT_ID", course.account_id)
+    monkeypatch.setattr(kmscourse, "_current", None)
+    try:
+        assert cli.main(["cohort", "provision", str(path), "--out", str(tmp_path / "creds")]) == 2
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        kmscourse._current = course
+    err = capsys.readouterr().err
+    assert "cohort provision on a real account needs --yes" in err and err.count("\n") == 1
+    assert _cohort_state(course, ["yes-ana"]) == {"yes-ana": (None, False)} and not (tmp_path / "creds").exists()
