@@ -17,7 +17,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 STAMP := $(VENV)/.kmscourse-installed
 TEST_STAMP := $(VENV)/.kmscourse-test-installed
 
-.PHONY: test-hub10 lab course test lint labs outputs docs fidelity check-python clean help
+.PHONY: test-hub10 test-cohort-lessons lab course test lint labs outputs docs fidelity check-python clean help
 
 help:
 	@echo "make lab      install into .venv and start JupyterLab on the course"
@@ -25,6 +25,7 @@ help:
 	@echo "make test     install test extras, run ruff and mypy, then the whole suite"
 	@echo "make lint     ruff and mypy only"
 	@echo "make test-hub10  the workshop hub test with 10 learners (not part of make test)"
+	@echo "make test-cohort-lessons  every lesson as a sandbox cohort learner (not part of make test)"
 	@echo "make labs     regenerate labs/ from solutions/"
 	@echo "make outputs  re-execute notebooks/ in place, refreshing their committed outputs"
 	@echo "make fidelity regenerate the emulator fidelity table from the conformance suite"
@@ -69,6 +70,10 @@ test: $(TEST_STAMP) lint
 # The workshop hub test with 10 learners' servers and kernels at once (left out of `make test`, marked hub10).
 test-hub10: $(TEST_STAMP)
 	$(BIN)/pytest -m hub10 -s tests/test_workshop_hub.py
+
+# Every lesson as a sandbox cohort learner under templates/cohort-learner.yaml (left out of `make test`, marked cohort_lessons).
+test-cohort-lessons: $(TEST_STAMP)
+	$(BIN)/pytest -m cohort_lessons tests/test_cohort_lessons.py
 
 # ruff and mypy as configured in pyproject.toml; a finding fails `make test`.
 lint: $(TEST_STAMP)

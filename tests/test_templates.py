@@ -70,3 +70,13 @@ def test_lint_folds_one_wrong_principal_to_the_finding_that_names_it(tmp_path) -
     assert lines[1].startswith("E3512 lines ") and "'learner' is not valid under any of the given schemas" in lines[1]
     assert lines[2] == "W2001 line 8: Parameter LearnerArn not used."
     assert stacks.lint(ROOT / "templates" / "course-key.yaml") == "cfn-lint: no findings"
+
+
+def test_cohort_template_contract() -> None:
+    """cohort_identities deploys cohort-learner.yaml with LearnerName and reads these outputs; the name pattern is the course's."""
+    from kmscourse.course import _LEARNER_RE
+
+    t = cfn_yaml.loads((ROOT / "templates" / "cohort-learner.yaml").read_text())
+    assert t["Parameters"]["LearnerName"]["AllowedPattern"] == _LEARNER_RE.pattern
+    assert {"UserName", "UserArn", "PolicyArn"} <= set(t["Outputs"])
+    assert t["Resources"]["Learner"]["Properties"]["Tags"] == [{"Key": "kmscourse:learner", "Value": {"Ref": "LearnerName"}}]

@@ -201,3 +201,22 @@ def test_iam_user_serializes_a_permissions_boundary_attribute() -> None:
     assert not hasattr(User, REPORTED) and isinstance(getattr(Role, REPORTED), property)
     assert "RESPONSE_KEY_PATH_TO_TRANSFORMER" in IamResponse.__dict__
     assert IamResponse.RESPONSE_KEY_PATH_TO_TRANSFORMER["ListUsersResponse.Users.User.Tags"] is never_return
+
+
+def test_cloudformation_user_hooks() -> None:
+    """iam_users.install: moto's User builds from its template through create_user (taking only UserName and Path) and
+    deletes through delete_user; the backend's tag_user, attach/detach_user_policy and a User's access_keys exist."""
+    from moto.iam.models import IAMBackend, User
+
+    from kmsemu import patches
+    from kmsemu.cloudformation import iam_users
+    from kmsemu.patches import original
+
+    patches.install()
+    hooked = (User.create_from_cloudformation_json.__func__, User.delete_from_cloudformation_json.__func__)
+    assert all(f.__module__ == iam_users.__name__ for f in hooked)
+    assert "create_user(" in inspect.getsource(original(User, "create_from_cloudformation_json").__func__)
+    assert "delete_user(resource_name)" in inspect.getsource(original(User, "delete_from_cloudformation_json").__func__)
+    for name in ("def tag_user", "def attach_user_policy", "def detach_user_policy", "self.users"):
+        assert name in inspect.getsource(IAMBackend)
+    assert "self.access_keys" in inspect.getsource(User.__init__)

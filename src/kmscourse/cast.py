@@ -13,6 +13,7 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
+from . import settings
 from .course import _CLIENT_CONFIG, Course
 from .errors import CourseError
 from .sessions import new_session
@@ -62,8 +63,9 @@ def member(course: Course, role: str, policy_arns: tuple[str, ...] = (), inline:
         return cached
     iam = course.client("iam")
     name = course.name(role)
+    boundary = settings.CAST_BOUNDARY.get()  # a cohort learner may create the cast only within their own policy
     try:
-        arn = iam.create_user(UserName=name, Tags=course.tags())["User"]["Arn"]
+        arn = iam.create_user(UserName=name, Tags=course.tags(), **({"PermissionsBoundary": boundary} if boundary else {}))["User"]["Arn"]
     except ClientError as exc:
         if exc.response["Error"]["Code"] != "EntityAlreadyExists":
             raise CourseError(f"Could not create the IAM user {name} ({exc.response['Error']['Message']}).") from None

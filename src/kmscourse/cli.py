@@ -5,8 +5,12 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import CourseError
+
+if TYPE_CHECKING:
+    from .course import Course
 
 
 def _root() -> Path:
@@ -142,18 +146,22 @@ def cmd_costs(args: argparse.Namespace) -> int:
 
 
 def cmd_cohort(args: argparse.Namespace) -> int:
-    """Cleanup or cost for every learner in a cohort file; cleanup exits 1 when anything survived."""
-    from pathlib import Path
-
+    """Provision, cleanup or cost for every learner in a cohort file; cleanup exits 1 when anything survived."""
     from . import cohort
     from .remote import NO_EMULATOR, course_for_command
 
     learners = cohort.read(Path(args.file))  # every name checked before anything is touched
+    if args.action == "provision":
+        from .cohort_identities import check_names
+
+        check_names(learners)
     course = course_for_command()
     if course is None:
         print(f"kmscourse cohort: no backend to act on. {NO_EMULATOR}")
         return 0
     print(f"kmscourse cohort {args.action} | {len(learners)} learners | {course.banner}")
+    if args.action == "provision":
+        return _provision(course, learners, args)
     if args.action == "cost":
         usd = cohort.monthly_usd(course, learners)
         for learner, figure in usd.items():
@@ -168,6 +176,24 @@ def cmd_cohort(args: argparse.Namespace) -> int:
           ("Still there afterwards:\n" + "\n".join(f"  ! {item}" for item in left)) if left else
           f"Nothing of the cohort's {len(learners)} learners survived (keys wait out their deletion window).")
     return 1 if left and not args.dry_run else 0
+
+
+def _provision(course: Course, learners: list[str], args: argparse.Namespace) -> int:
+    """Each learner's identity stack and credentials file (or, with --dry-run, the plan); secrets go only to the files."""
+    from . import cohort_identities
+
+    folder = Path(args.out)
+    if args.dry_run:
+        for line in cohort_identities.plan(course, learners, folder):
+            print(f"  - {line}")
+        print("Dry run: nothing was changed.")
+        return 0
+    if course.backend == "aws" and not args.yes:
+        raise CourseError("cohort provision on a real account needs --yes; run it with --dry-run first to see the plan.")
+    files = cohort_identities.provision(course, learners, folder)
+    print(f"{len(files)} learners provisioned; give each learner's hub server the variables in {folder}/<learner>.env "
+          "(docs/instructors.md). Keep that folder secret.")
+    return 0
 
 
 def cmd_progress(args: argparse.Namespace) -> int:
@@ -214,11 +240,15 @@ def build_parser() -> argparse.ArgumentParser:
     cleanup.add_argument("--yes", action="store_true", help="on a real account, do not ask for the account id to confirm")
     cleanup.set_defaults(func=cmd_cleanup)
     sub.add_parser("costs", help="print the cost card and what your current course resources would cost").set_defaults(func=cmd_costs)
-    cohort = sub.add_parser("cohort", help="for instructors: cleanup or cost for every learner named in a cohort file")
-    cohort.add_argument("action", choices=["cleanup", "cost"], help="cleanup: each learner's teardown; cost: key charges per learner")
+    cohort = sub.add_parser("cohort", help="for instructors: provision, cleanup or cost for every learner named in a cohort file")
+    cohort.add_argument("action", choices=["provision", "cleanup", "cost"],
+                        help="provision: each learner's sandbox identity and credentials file; cleanup: each learner's "
+                             "teardown and identity; cost: key charges per learner")
     cohort.add_argument("file", help="the cohort file: one KMSCOURSE_LEARNER name per line, # for comments")
-    cohort.add_argument("--dry-run", action="store_true", help="cleanup: only show what would be removed; change nothing")
-    cohort.add_argument("--yes", action="store_true", help="cleanup on a real account: do it without asking")
+    cohort.add_argument("--dry-run", action="store_true", help="provision, cleanup: only show the plan; change nothing")
+    cohort.add_argument("--yes", action="store_true", help="provision, cleanup on a real account: do it without asking")
+    cohort.add_argument("--out", default="cohort-credentials",
+                        help="provision: the folder for each learner's credentials file, <learner>.env (default: cohort-credentials)")
     cohort.set_defaults(func=cmd_cohort)
     sub.add_parser("progress", help="your lab checks so far: each lab's last result, from your progress file").set_defaults(
         func=cmd_progress)

@@ -1,5 +1,8 @@
 """A workshop's cohort: the learner names in a cohort file, and cleanup and cost over all of them.
 
+Cleanup also removes each learner's sandbox identity (stack kmscourse-cohort-<learner>, cohort_identities.py) after
+their course resources, so an interrupted run still finds the learner's resources by their tag next time.
+
 A cohort file has one learner name per line (the `KMSCOURSE_LEARNER` each learner uses); blank lines and `#`
 comments are ignored. Every name is checked before anything is touched, so a typo stops the run with the line it is
 on, not half-way through a teardown.
@@ -10,7 +13,7 @@ import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
-from . import cleanup, costs
+from . import cleanup, cohort_identities, costs
 from .course import Course, validate_learner
 from .errors import CourseError
 
@@ -49,7 +52,14 @@ def teardown(course: Course, learners: list[str], dry_run: bool = False,
     for learner in learners:
         if echo:
             echo(f"== {learner}")
-        reports[learner] = cleanup.teardown(as_learner(course, learner), dry_run=dry_run, echo=echo)
+        report = cleanup.teardown(as_learner(course, learner), dry_run=dry_run, echo=echo)
+        done, left = cohort_identities.retire(as_learner(course, learner), dry_run)  # last: the learner's own identity
+        for line in done:
+            if echo:
+                echo(f"  - {line}")
+        report.done += done
+        report.survivors += left
+        reports[learner] = report
     return reports
 
 

@@ -83,7 +83,15 @@ PARTNER_ROLE_ARN = Option(
     "Sandbox backend only, optional: the ARN of a role in a second account that your identity may assume, for "
     "lesson 12's cross-account section. On the emulator the lesson makes the second account through Organizations.",
 )
-ALL: tuple[Option, ...] = (BACKEND, LEARNER, ACCOUNT_ID, REGION, PORT, CHECKS_STRICT, PROGRESS_FILE, PROGRESS_URL, SERVICE_BIND, PARTNER_ROLE_ARN)
+CAST_BOUNDARY = Option(
+    "KMSCOURSE_CAST_BOUNDARY",
+    "",
+    "Sandbox cohorts only: the ARN of the managed policy the course puts on its cast's IAM users as their permissions "
+    "boundary, so a cast member can never do more than you. `kmscourse cohort provision` writes it into each "
+    "learner's credentials file (templates/cohort-learner.yaml's PolicyArn); empty: the cast has no boundary.",
+)
+ALL: tuple[Option, ...] = (BACKEND, LEARNER, ACCOUNT_ID, REGION, PORT, CHECKS_STRICT, PROGRESS_FILE, PROGRESS_URL, SERVICE_BIND,
+                           PARTNER_ROLE_ARN, CAST_BOUNDARY)
 
 
 def markdown_table() -> str:

@@ -91,10 +91,15 @@ def failure_reason(course: Course, stack: str) -> str:
     return "no failure reason recorded"
 
 
-def deploy(course: Course, stack: str, body: str, parameters: dict[str, str] | None = None) -> dict[str, str]:
-    """Create the stack, or update it in place when it exists; return its outputs as a dict."""
+def deploy(course: Course, stack: str, body: str, parameters: dict[str, str] | None = None,
+           capabilities: tuple[str, ...] = ()) -> dict[str, str]:
+    """Create the stack, or update it in place when it exists; return its outputs as a dict.
+
+    `capabilities` acknowledges what the template makes, such as CAPABILITY_NAMED_IAM for named IAM users.
+    """
     cfn = course.client("cloudformation")
     params = [{"ParameterKey": k, "ParameterValue": v} for k, v in (parameters or {}).items()]
+    extra = {"Capabilities": list(capabilities)} if capabilities else {}
     state = status(course, stack)
     if state in FAILED and state in {"ROLLBACK_COMPLETE", "CREATE_FAILED"}:
         cfn.delete_stack(StackName=stack)
@@ -102,9 +107,9 @@ def deploy(course: Course, stack: str, body: str, parameters: dict[str, str] | N
         state = None
     try:
         if state is None:
-            cfn.create_stack(StackName=stack, TemplateBody=body, Parameters=params, Tags=course.tags())
+            cfn.create_stack(StackName=stack, TemplateBody=body, Parameters=params, Tags=course.tags(), **extra)
         else:
-            cfn.update_stack(StackName=stack, TemplateBody=body, Parameters=params, Tags=course.tags())
+            cfn.update_stack(StackName=stack, TemplateBody=body, Parameters=params, Tags=course.tags(), **extra)
     except ClientError as exc:
         message = exc.response["Error"].get("Message", "")
         if "No updates are to be performed" not in message:

@@ -43,6 +43,18 @@ def root(course: Any) -> dict:
     return statement(f"arn:aws:iam::{course.account_id}:root", "kms:*")
 
 
+DESCRIBE_ONLY = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:DescribeKey", "Resource": "*"}]}
+
+
+def describe_only_boundary(course: Any, made: Any, name: str = "boundary") -> str:
+    """A customer managed policy allowing only kms:DescribeKey (a permissions boundary), deleted after the test."""
+    iam = course.client("iam")
+    arn = iam.create_policy(PolicyName=made.unique(name), PolicyDocument=json.dumps(DESCRIBE_ONLY),
+                            Tags=course.tags())["Policy"]["Arn"]
+    made.cleanups.append(lambda: iam.delete_policy(PolicyArn=arn))
+    return str(arn)
+
+
 def refused(call: Callable[[], Any], code: str) -> str:
     """Run a call that must fail with this error code; return the error message."""
     with pytest.raises(ClientError) as info:

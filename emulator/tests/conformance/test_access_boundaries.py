@@ -4,22 +4,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from access_support import admin, denial, eventually, key_policy, refused, statement
+from access_support import DESCRIBE_ONLY, admin, denial, eventually, key_policy, refused, statement
+from access_support import describe_only_boundary as _boundary
 
 from kmsemu.sessions import new_session
 
 ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
-DESCRIBE_ONLY = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:DescribeKey", "Resource": "*"}]}
 WHY = "because no permissions boundary allows the kms:Encrypt action"
-
-
-def _boundary(course, made) -> str:
-    """A customer managed policy allowing only kms:DescribeKey, deleted after the test."""
-    iam = course.client("iam")
-    arn = iam.create_policy(PolicyName=made.unique("boundary"), PolicyDocument=json.dumps(DESCRIBE_ONLY),
-                            Tags=course.tags())["Policy"]["Arn"]
-    made.cleanups.append(lambda: iam.delete_policy(PolicyArn=arn))
-    return str(arn)
 
 
 @pytest.mark.behaviour("A permissions boundary on a user caps its AdministratorAccess")

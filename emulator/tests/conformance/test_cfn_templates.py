@@ -1,4 +1,4 @@
-"""Template features beyond KMS resources: AWS::NoValue in lists, and an IAM role's managed policies."""
+"""Template features beyond KMS resources: AWS::NoValue in lists, an IAM role's managed policies, an IAM user's properties."""
 from __future__ import annotations
 
 import json
@@ -6,7 +6,10 @@ import time
 from typing import Any
 
 import pytest
+from access_support import eventually, refused
 from resources import Resources
+
+from kmsemu.sessions import new_session
 
 NEVER = {"Never": {"Fn::Equals": ["a", "b"]}}
 """A condition that is always false, so `Fn::If [Never, x, AWS::NoValue]` is always AWS::NoValue."""
@@ -132,3 +135,33 @@ def test_role_update_missing_policy_fails(course: Any, made: Resources) -> None:
     role = _resource(cfn, name, "Role")
     attached = course.client("iam").list_attached_role_policies(RoleName=role)["AttachedPolicies"]
     assert [p["PolicyArn"] for p in attached] == [read_only]
+
+
+@pytest.mark.behaviour("An IAM user's Tags, ManagedPolicyArns and PermissionsBoundary are applied to it")
+def test_user_tags_policies_and_boundary(course: Any, made: Resources) -> None:
+    """AWS::IAM::User tags the user it creates, attaches each policy in ManagedPolicyArns and sets its
+    PermissionsBoundary: here AdministratorAccess bounded by a policy that allows only kms:DescribeKey.
+
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-user.html
+    """
+    describe_only = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:DescribeKey", "Resource": "*"}]}
+    template = {"Resources": {
+        "Boundary": {"Type": "AWS::IAM::ManagedPolicy", "Properties": {"PolicyDocument": describe_only}},
+        "User": {"Type": "AWS::IAM::User", "Properties": {
+            "ManagedPolicyArns": ["arn:aws:iam::aws:policy/AdministratorAccess"],
+            "PermissionsBoundary": {"Ref": "Boundary"},
+            "Tags": [{"Key": "team", "Value": "blue"}, *course.tags()]}}}}
+    cfn, name = _stack(course, made, template)
+    assert cfn.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"] == "CREATE_COMPLETE"
+    iam, user = course.client("iam"), _resource(cfn, name, "User")
+    assert {"Key": "team", "Value": "blue"} in iam.list_user_tags(UserName=user)["Tags"]
+    attached = iam.list_attached_user_policies(UserName=user)["AttachedPolicies"]
+    assert [p["PolicyArn"] for p in attached] == ["arn:aws:iam::aws:policy/AdministratorAccess"]
+    key = iam.create_access_key(UserName=user)["AccessKey"]
+    made.cleanups.append(lambda: iam.delete_access_key(UserName=user, AccessKeyId=key["AccessKeyId"]))
+    session = new_session(aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"],
+                          region_name=course.region)
+    theirs = session.client("kms", region_name=course.region, endpoint_url=course.endpoint_url)
+    target = made.key()
+    eventually(course, lambda: theirs.describe_key(KeyId=target["KeyId"]))
+    refused(lambda: theirs.encrypt(KeyId=target["KeyId"], Plaintext=b"x"), "AccessDeniedException")

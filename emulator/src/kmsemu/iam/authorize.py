@@ -10,6 +10,7 @@ from kmsemu.errors import AwsError
 from kmsemu.http import Request
 from kmsemu.iam.evaluate import Check, decide
 from kmsemu.iam.principals import Caller
+from kmsemu.iam.request_keys import iam_request_context
 from kmsemu.kms.operations import caller_context
 
 _IAM_RESOURCES = (("UserName", "user"), ("RoleName", "role"), ("GroupName", "group"), ("InstanceProfileName", "instance-profile"))
@@ -19,9 +20,10 @@ _STS_UNGATED = frozenset({"GetCallerIdentity", "GetSessionToken"})
 # https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
 
 
-def identity_check(caller: Caller, action: str, resource: str, region: str) -> AwsError | None:
+def identity_check(caller: Caller, action: str, resource: str, region: str,
+                   extra: dict[str, str | list[str]] | None = None) -> AwsError | None:
     """None when the caller's identity-based policies allow `action` on `resource`, else AccessDenied (query XML)."""
-    check = Check(action, resource, None, caller_context(caller, region, None))
+    check = Check(action, resource, None, {**caller_context(caller, region, None), **(extra or {})})
     decision = decide(caller, check, use_grants=False)
     if decision.allowed:
         return None
@@ -29,12 +31,16 @@ def identity_check(caller: Caller, action: str, resource: str, region: str) -> A
 
 
 def iam_resource(caller: Caller, operation: str, form: dict[str, str]) -> str:
-    """The ARN an IAM action acts on: the named user, role, group or policy, the caller itself, or `*`."""
-    if form.get("PolicyArn"):
-        return form["PolicyArn"]
+    """The ARN an IAM action acts on: the named user, role, group or policy, the caller itself, or `*`.
+
+    Attaching a policy acts on the user, role or group (the policy is its iam:PolicyARN condition key).
+    https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html
+    """
     for parameter, kind in _IAM_RESOURCES:
         if form.get(parameter):
             return f"arn:aws:iam::{caller.account}:{kind}/{form[parameter]}"
+    if form.get("PolicyArn"):
+        return form["PolicyArn"]
     if operation.endswith(("AccessKey", "AccessKeys", "User", "UserPolicy", "UserPolicies")) and caller.kind == "User":
         return caller.arn  # these act on the caller's own user when UserName is left out
     return "*"
@@ -43,7 +49,9 @@ def iam_resource(caller: Caller, operation: str, form: dict[str, str]) -> str:
 def authorize_iam(request: Request, caller: Caller) -> AwsError | None:
     """iam:<Operation> on the resource it names."""
     operation = request.operation or ""
-    return identity_check(caller, f"iam:{operation}", iam_resource(caller, operation, request.form()), request.region or "us-east-1")
+    form = request.form()
+    return identity_check(caller, f"iam:{operation}", iam_resource(caller, operation, form), request.region or "us-east-1",
+                          iam_request_context(caller.account, operation, form))
 
 
 def authorize_sts(request: Request, caller: Caller) -> AwsError | None:

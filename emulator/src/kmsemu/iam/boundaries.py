@@ -1,7 +1,8 @@
 """Permissions boundaries: the managed policy that caps what a user's or role's identity-based policies allow.
 
-moto stores a role's boundary (PutRolePermissionsBoundary) but has no PutUserPermissionsBoundary; kmsemu answers
-that call (and DeleteUserPermissionsBoundary) itself and keeps the user's boundary on moto's User, where GetUser
+moto stores a role's boundary (PutRolePermissionsBoundary) but has no PutUserPermissionsBoundary and ignores
+CreateUser's PermissionsBoundary; kmsemu answers those two calls (and DeleteUserPermissionsBoundary) itself, sets a
+new user's boundary once moto has made the user, and keeps the user's boundary on moto's User, where GetUser
 reports it as PermissionsBoundary; ListUsers leaves it out, as AWS's listing operations do.
 https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUsers.html
 https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
@@ -43,6 +44,8 @@ def iam_boundaries(app: WSGIApp) -> WSGIApp:
 
     def middleware(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         request = Request.of(environ)
+        if request.service == "iam" and request.operation == "CreateUser" and request.caller is not None:
+            return _create_user(app, request, environ, start_response)
         if request.service != "iam" or request.operation not in _OPERATIONS or request.caller is None:
             return app(environ, start_response)
         try:
@@ -65,14 +68,41 @@ def _set(request: Request) -> None:
     if user is None:
         raise AwsError("NoSuchEntity", f"The user with name {name} cannot be found.", 404)
     if request.operation == "DeleteUserPermissionsBoundary":
-        setattr(user, _USER_BOUNDARY, None)
-        setattr(user, REPORTED, None)
+        set_boundary(user, None)
         return
     arn = form.get("PermissionsBoundary", "")
     if not arn.startswith("arn:aws:iam::"):
         raise AwsError("ValidationError", f"Value ({arn}) for parameter PermissionsBoundary is invalid.", 400)
+    set_boundary(user, arn)
+
+
+def _create_user(app: WSGIApp, request: Request, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+    """CreateUser, then its PermissionsBoundary on the new user (checked first, so a bad ARN makes no user)."""
+    from kmsemu.iam.principals import _iam
+
+    arn = request.form().get("PermissionsBoundary", "")
+    if not arn:
+        return app(environ, start_response)
+    if not arn.startswith("arn:aws:iam::"):
+        return AwsError("ValidationError", f"Value ({arn}) for parameter PermissionsBoundary is invalid.", 400).send(start_response, "query")
+    statuses: list[str] = []
+
+    def record(status: str, headers: Any, *rest: Any) -> Any:
+        statuses.append(status)
+        return start_response(status, headers, *rest)
+
+    answer = list(app(environ, record))
+    user = _iam(request.caller.account).users.get(request.form().get("UserName", ""))
+    if user is not None and statuses[:1] and statuses[0].startswith("200"):
+        set_boundary(user, arn)
+    return answer
+
+
+def set_boundary(user: Any, arn: str | None) -> None:
+    """Keep `arn` as the moto User's permissions boundary, as GetUser reports it (None removes it)."""
     setattr(user, _USER_BOUNDARY, arn)
-    setattr(user, REPORTED, {"PermissionsBoundaryType": "PermissionsBoundaryPolicy", "PermissionsBoundaryArn": arn})
+    reported = {"PermissionsBoundaryType": "PermissionsBoundaryPolicy", "PermissionsBoundaryArn": arn} if arn else None
+    setattr(user, REPORTED, reported)
 
 
 def install() -> None:

@@ -41,7 +41,7 @@ def install() -> None:
     with _lock:
         if _installed:
             return
-        from kmsemu.cloudformation import change_sets, iam_roles, kms_resources, parameters, stack_events
+        from kmsemu.cloudformation import change_sets, iam_roles, iam_users, kms_resources, parameters, stack_events
         from kmsemu.iam import boundaries
         from kmsemu.kms import deletion, encryption_context, key_import, key_metadata, multi_region, rotation
         from kmsemu.organizations import accounts as organization_accounts
@@ -50,7 +50,7 @@ def install() -> None:
         from kmsemu.sts import session_tags
 
         for patch in (deletion, encryption_context, key_metadata, key_import, multi_region, lazy_private_key, moto_session,
-                      credentials, rotation, kms_resources, iam_roles, change_sets, stack_events, parameters, bucket_policy,
-                      organization_accounts, session_tags, boundaries):
+                      credentials, rotation, kms_resources, iam_roles, iam_users, change_sets, stack_events, parameters,
+                      bucket_policy, organization_accounts, session_tags, boundaries):
             patch.install()
         _installed = True
