@@ -55,9 +55,7 @@ class Request:
             if len(body) != length:
                 raise framing_error("The request body is shorter than its Content-Length header says.")
         elif environ.get("wsgi.input_terminated"):  # chunked transfer: read to the end, bounded
-            body = stream.read(limit + 1)
-            if len(body) > limit:
-                raise framing_error(f"The request body is larger than the {limit // (1024 * 1024)} MiB this emulator accepts.", 413)
+            body = _read_chunked(stream, limit)
         else:
             body = b""
         environ["wsgi.input"] = io.BytesIO(body)
@@ -205,3 +203,29 @@ def json_response(start_response: StartResponse, value: Any) -> Iterable[bytes]:
     return Response("200 OK", [("Content-Type", "application/x-amz-json-1.1")], json.dumps(value).encode()).send(
         start_response
     )
+
+
+_PIECE = 64 * 1024
+
+
+def _read_chunked(stream: Any, limit: int) -> bytes:
+    """A chunked body read to its end in 64 KiB pieces, at most `limit` bytes; bad framing is a 4xx.
+
+    Never `stream.read(n)`: werkzeug's DechunkedInput shrinks the buffer it is given when a chunk is cut short, and
+    io.RawIOBase.read then copies as many bytes as readinto claimed, past the buffer's end (a chunk header larger
+    than `limit` with a short body crashed the whole process). Into a memoryview of fixed size a short piece raises
+    instead of shrinking anything.
+    """
+    pieces, total = [], 0
+    while True:
+        buffer = bytearray(_PIECE)
+        try:
+            count = stream.readinto(memoryview(buffer))
+        except (OSError, ValueError):
+            raise framing_error("The chunked request body is malformed or cut short.") from None
+        if not count:
+            return b"".join(pieces)
+        total += count
+        if total > limit:
+            raise framing_error(f"The request body is larger than the {limit // (1024 * 1024)} MiB this emulator accepts.", 413)
+        pieces.append(bytes(buffer[:count]))
