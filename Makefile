@@ -37,9 +37,9 @@ check-python:
 $(BIN)/python: | check-python
 	$(PYTHON) -m venv $(VENV)
 
-# --no-compile: Python compiles each module the first time it is imported, into .venv, so pip need not compile all of
-# every package up front (about 27 s of a 60 s install, most of it in modules nothing here imports).
-PIP_INSTALL := $(BIN)/python -m pip install --quiet --no-compile -c constraints.txt
+# pip compiles every module up front (about half of the install's time), and that is kept: where
+# PYTHONDONTWRITEBYTECODE is set (CI here), a module pip left uncompiled is compiled again by every process importing it.
+PIP_INSTALL := $(BIN)/python -m pip install --quiet -c constraints.txt
 
 $(STAMP): pyproject.toml emulator/pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
