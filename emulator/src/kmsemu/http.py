@@ -216,7 +216,8 @@ def _read_chunked(stream: Any, limit: int) -> bytes:
     than `limit` with a short body crashed the whole process). Into a memoryview of fixed size a short piece raises
     instead of shrinking anything.
     """
-    pieces, total = [], 0
+    pieces: list[bytes] = []
+    total = 0
     while True:
         buffer = bytearray(_PIECE)
         try:
