@@ -1,7 +1,8 @@
 """Every lesson notebook as a cohort learner: the sandbox backend, with templates/cohort-learner.yaml's permissions.
 
 The session's emulator stands in for the sandbox account (as in test_sandbox_guard.py); the instructor provisions one
-learner, and each lesson runs from a fresh kernel with that learner's credentials file, in course order. Marked
+learner (with a partner account for lesson 12, as KMSCOURSE_PARTNER_ROLE_ARN), and each lesson runs from a fresh
+kernel with that learner's credentials file, in course order. Marked
 `cohort_lessons` and left out of `make test` (about 100 s); `make test-cohort-lessons` runs it, and CI does.
 """
 from __future__ import annotations
@@ -10,7 +11,7 @@ import nbformat
 import pytest
 from support import ROOT
 
-from kmscourse import cohort_identities, runner
+from kmscourse import cohort_identities, partner, runner
 
 LEARNER = "nb-cohort"
 
@@ -20,20 +21,14 @@ SKIPPED = {
 }
 """Lessons not run here, and why."""
 
-REFUSED = {
-    "02-aliases.ipynb": "Expected AWS to refuse with NotAuthorizedException, but it said AccessDeniedException",
-    # The cohort policy allows aliases only under alias/kmscourse-<learner>-*, and the emulator authorises CreateAlias
-    # before it checks the reserved alias/aws/ prefix; which of the two AWS answers first is not known here.
-    "10-wrap-up.ipynb": "is not authorized to perform: kms:CreateKey on resource: *",
-    # Lesson 10 makes an untagged "stranger" key to show that cleanup leaves it alone: the cohort policy refuses it.
-    "12-least-privilege-tags-accounts.ipynb": "7 of 8 passed",
-    # The lab's partner account: a cohort learner may assume no role in another account (docs/instructors.md).
-}
+REFUSED: dict[str, str] = {}
 """Lessons that stop under the cohort policy, with the words of the refusal; any other change fails this test."""
 
 
 @pytest.mark.cohort_lessons
 def test_every_lesson_as_a_cohort_learner(course, tmp_path, monkeypatch) -> None:
+    account = partner._create_account(course)  # the instructor's second account, its role trusting this one
+    monkeypatch.setenv("KMSCOURSE_PARTNER_ROLE_ARN", f"arn:aws:iam::{account}:role/{partner.ACCESS_ROLE}")
     files = cohort_identities.provision(course, [LEARNER], tmp_path / "credentials", echo=lambda line: None)
     env = {**cohort_identities.read_env(files[0]), "AWS_ENDPOINT_URL": str(course.endpoint_url), "KMSCOURSE_CHECKS_STRICT": "1"}
     for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_REGION"):

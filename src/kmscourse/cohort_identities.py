@@ -13,7 +13,7 @@ from pathlib import Path
 
 from botocore.exceptions import ClientError
 
-from . import stacks
+from . import settings, stacks
 from .cleanup_keys import is_tagged
 from .course import Course
 from .errors import CourseError
@@ -24,7 +24,7 @@ STACK_PREFIX = "kmscourse-cohort-"
 TEMPLATE = "cohort-learner.yaml"
 
 ENV_KEYS = ("KMSCOURSE_BACKEND", "KMSCOURSE_ACCOUNT_ID", "KMSCOURSE_LEARNER", "KMSCOURSE_CAST_BOUNDARY",
-            "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
+            "KMSCOURSE_PARTNER_ROLE_ARN", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
 """The lines of a learner's credentials file, in order."""
 
 
@@ -111,31 +111,39 @@ def plan(course: Course, learners: list[str], folder: Path) -> list[str]:
 
 
 def provision(course: Course, learners: list[str], folder: Path, echo: Callable[[str], None] = print) -> list[Path]:
-    """Deploy each learner's identity stack and write their credentials file; return the files."""
+    """Deploy each learner's identity stack and write their credentials file; return the files.
+
+    The instructor's KMSCOURSE_PARTNER_ROLE_ARN, when set, goes into each learner's template (they may assume it) and
+    credentials file, for lesson 12's partner account.
+    """
     check_names(learners)
     _refuse_foreign_stacks(course, learners)
     body = stacks.template(TEMPLATE)
+    partner = settings.PARTNER_ROLE_ARN.get()
     written = []
     for learner in learners:
         from .cohort import as_learner  # cohort imports this module for cleanup
 
-        outputs = stacks.deploy(as_learner(course, learner), stack_name(learner), body, {"LearnerName": learner},
+        outputs = stacks.deploy(as_learner(course, learner), stack_name(learner), body,
+                                {"LearnerName": learner, "PartnerRoleArn": partner},
                                 ("CAPABILITY_NAMED_IAM",))  # the template names its user and policy
         echo(f"  stack {stack_name(learner)}: {stacks.status(course, stack_name(learner))} (user {outputs['UserName']})")
         env_path = folder / f"{learner}.env"
+        key = {name: read_env(env_path).get(name, "") for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
         if _key_still_works(course, learner, read_env(env_path)):
             echo(f"  kept {outputs['UserName']}'s access key in {env_path}")
         else:
             iam = course.client("iam")
             for old in iam.list_access_keys(UserName=outputs["UserName"])["AccessKeyMetadata"]:
                 iam.delete_access_key(UserName=outputs["UserName"], AccessKeyId=old["AccessKeyId"])  # a lost file's key
-            key = iam.create_access_key(UserName=outputs["UserName"])["AccessKey"]
-            _write_env(env_path, {
-                "KMSCOURSE_BACKEND": "aws", "KMSCOURSE_ACCOUNT_ID": course.account_id, "KMSCOURSE_LEARNER": learner,
-                "KMSCOURSE_CAST_BOUNDARY": outputs["PolicyArn"], "AWS_DEFAULT_REGION": course.region,
-                "AWS_ACCESS_KEY_ID": key["AccessKeyId"], "AWS_SECRET_ACCESS_KEY": key["SecretAccessKey"],
-            })
+            made = iam.create_access_key(UserName=outputs["UserName"])["AccessKey"]
+            key = {"AWS_ACCESS_KEY_ID": made["AccessKeyId"], "AWS_SECRET_ACCESS_KEY": made["SecretAccessKey"]}
             echo(f"  wrote {outputs['UserName']}'s new access key to {env_path} (mode 0600)")
+        _write_env(env_path, {  # rewritten on every run, so a changed setting (a partner role added) reaches the file
+            "KMSCOURSE_BACKEND": "aws", "KMSCOURSE_ACCOUNT_ID": course.account_id, "KMSCOURSE_LEARNER": learner,
+            "KMSCOURSE_CAST_BOUNDARY": outputs["PolicyArn"], "KMSCOURSE_PARTNER_ROLE_ARN": partner,
+            "AWS_DEFAULT_REGION": course.region, **key,
+        })
         written.append(env_path)
     return written
 

@@ -74,3 +74,18 @@ def ensure_key(
         kms.create_alias(AliasName=alias, TargetKeyId=key_id)
     arn = kms.describe_key(KeyId=key_id)["KeyMetadata"]["Arn"]
     return DemoKey(key_id, arn, alias)
+
+
+def stranger_key(course: Course) -> str | None:
+    """Lesson 10's key that is not the course's (CreateKey with no tag, no alias), printed; or None, said in one line,
+    when this identity may create only keys tagged for it, as a workshop cohort's learner (templates/cohort-learner.yaml)."""
+    try:
+        key = course.client("kms").create_key(Description="not the course's: no tag, no kmscourse- alias")["KeyMetadata"]
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] != "AccessDeniedException":
+            raise
+        print("No key that is not the course's here: your identity may create only keys tagged for you (a workshop "
+              "cohort's permissions), so the teardown below has no stranger to leave alone.")
+        return None
+    print("a key the course does not own:", key["KeyId"])
+    return str(key["KeyId"])
