@@ -14,6 +14,27 @@ if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 
 
+SLOWEST_FIRST = ("test_workshop_hub.py", "test_notebooks.py")
+"""The modules whose tests run longest, longest first: scheduled before the rest, so no worker is left alone with one
+at the end."""
+
+
+def _start_order(item: pytest.Item) -> int:
+    """SLOWEST_FIRST in its order, then the other notebook executions, the rest of tests/, and emulator/tests last
+    (in its own order)."""
+    if ROOT / "emulator" in item.path.parents:
+        return len(SLOWEST_FIRST) + 2
+    if item.path.name in SLOWEST_FIRST:
+        return SLOWEST_FIRST.index(item.path.name)
+    return len(SLOWEST_FIRST) + (0 if item.get_closest_marker("notebook") else 1)
+
+
+@pytest.hookimpl(trylast=True)  # after emulator/tests/conftest.py's sort, whose order within emulator/tests it keeps
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Long tests first (xdist hands tests out in this order), so the workers finish together; the sort is stable."""
+    items.sort(key=_start_order)
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     """The repository root."""
