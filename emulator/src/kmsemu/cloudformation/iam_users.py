@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kmsemu.cloudformation.iam_roles import _iam, _not_attachable, _policy_arns
+from kmsemu.cloudformation.iam_roles import _checked_arns, _iam
 from kmsemu.patches import replace
 
 
@@ -22,11 +22,7 @@ def _create(original: Any) -> Any:
 
         backend = _iam(account_id, region_name)
         properties = cloudformation_json.get("Properties") or {}
-        arns = _policy_arns(cloudformation_json)
-        attachable = {p.arn for p in backend.managed_policies.values()}
-        for arn in arns:
-            if arn not in attachable:
-                raise _not_attachable(arn)
+        arns = _checked_arns(backend, cloudformation_json)
         name = properties.get("UserName") or resource_name
         user = original.__func__(cls, name, cloudformation_json, account_id, region_name, **kwargs)
         tags = [{"Key": str(t["Key"]), "Value": str(t.get("Value", ""))} for t in properties.get("Tags") or [] if t]
