@@ -45,8 +45,12 @@ def interrupt(proc: subprocess.Popen[str], timeout: float = 60) -> tuple[str, st
 
 def foreground_emulator(port: int | None = None) -> tuple[subprocess.Popen[str], dict[str, str]]:
     """`kmscourse emulator` started as a learner starts it, and the `export` lines it printed (stop it by PID)."""
-    proc = subprocess.Popen([str(BIN / "kmscourse"), "emulator", "--port", str(port or free_port())], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=clean_env(), cwd=ROOT)
+    # Ctrl+C must reach it even when the suite itself was started in the background, where a shell starts commands
+    # with SIGINT ignored and that disposition is inherited: the child sets it back to the default, then execs.
+    command = [str(BIN / "kmscourse"), "emulator", "--port", str(port or free_port())]
+    with_ctrl_c = [str(BIN / "python"), "-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+                   "os.execv(sys.argv[1], sys.argv[1:])", *command]
+    proc = subprocess.Popen(with_ctrl_c, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=clean_env(), cwd=ROOT)
     exports: dict[str, str] = {}
     assert proc.stdout is not None
     for line in proc.stdout:
