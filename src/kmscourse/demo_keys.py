@@ -6,6 +6,7 @@ run twice in a row without piling up keys, and `kmscourse cleanup` finds it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from botocore.exceptions import ClientError
 
@@ -34,6 +35,14 @@ def _target(course: Course, alias: str) -> str | None:
             if entry["AliasName"] == alias:
                 return entry.get("TargetKeyId")
     return None
+
+
+def described(course: Course, alias: str) -> dict[str, Any] | None:
+    """DescribeKey's KeyMetadata for the key behind `alias`, or None when KMS cannot describe it (no such alias)."""
+    try:
+        return dict(course.client("kms").describe_key(KeyId=alias)["KeyMetadata"])
+    except ClientError:
+        return None
 
 
 def point_alias(course: Course, alias: str, key_id: str) -> None:

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from .course import Course
-from .demo_keys import DemoKey, alias_for, point_alias
+from .demo_keys import DemoKey, alias_for, described, point_alias
 from .errors import CourseError
 from .show import markdown_table
 
@@ -122,10 +122,7 @@ def fresh_external_key(course: Course, suffix: str, description: str) -> DemoKey
     """
     kms = course.client("kms")
     alias = alias_for(course, suffix)
-    try:
-        old = kms.describe_key(KeyId=alias)["KeyMetadata"]
-    except ClientError:
-        old = None
+    old = described(course, alias)
     if old is not None and old["KeyState"] not in ("PendingDeletion", "PendingReplicaDeletion"):
         kms.schedule_key_deletion(KeyId=old["KeyId"], PendingWindowInDays=7)
     key_id = kms.create_key(Description=f"kmscourse {description}", Origin="EXTERNAL",

@@ -8,10 +8,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from .course import _CLIENT_CONFIG, Course
-from .demo_keys import DemoKey, alias_for, point_alias
+from .demo_keys import DemoKey, alias_for, described, point_alias
 from .errors import CourseError
 
 SECOND_REGIONS = ("us-east-1", "us-west-2")
@@ -75,10 +73,7 @@ def ensure_primary(course: Course, suffix: str, description: str) -> DemoKey:
     """
     kms = course.client("kms")
     alias = alias_for(course, suffix)
-    try:
-        meta = kms.describe_key(KeyId=alias)["KeyMetadata"]
-    except ClientError:
-        meta = None
+    meta = described(course, alias)
     if meta is None or not meta.get("MultiRegion"):
         meta = kms.create_key(Description=f"kmscourse {description}", MultiRegion=True,
                               Tags=course.tags("TagKey", "TagValue"))["KeyMetadata"]
