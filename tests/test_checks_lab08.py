@@ -48,6 +48,19 @@ def test_window_under_seven_days(course) -> None:
     ]
 
 
+def test_a_quoted_window_is_named_as_a_string(course) -> None:
+    """"7" is in KMS's range, but boto3 refuses the string before KMS sees it: the hint says so, not "KMS refused"."""
+    from botocore.exceptions import ParamValidationError
+
+    key_id = ensure_key(course, "test08-quoted", "lab 08 test").key_id
+    with pytest.raises(ParamValidationError):
+        course.client("kms").schedule_key_deletion(KeyId=key_id, PendingWindowInDays="7")
+    result = lab08.check(course, key_id, "7", None, ["Enabled"])
+    assert result.hints()[0] == (
+        "your window_days is the string '7'; PendingWindowInDays takes a number, so boto3 refused the call before it "
+        "reached KMS (ParamValidationError). Write it without quotes, as an int.")
+
+
 def test_longer_window_than_asked(course) -> None:
     key_id, scheduled, states = _run(course, "long", window=30)
     assert lab08.check(course, key_id, 30, scheduled, states).hints() == [

@@ -7,7 +7,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from ..course import Course
-from .notebook import NOT_SET, answer, is_set, last_error, require
+from .notebook import NOT_SET, answer, is_set, last_error, quoted_number, require
 from .result import CheckResult
 
 MIN_PERIOD, MAX_PERIOD = 90, 2560
@@ -22,9 +22,9 @@ _NO_ALIASES = ("EnableKeyRotation", "GetKeyRotationStatus", "RotateKeyOnDemand",
 
 def _period_hint(period_days: Any) -> str:
     """What is wrong with the learner's period_days."""
-    if isinstance(period_days, str):
-        return (f"your period_days is the string {period_days!r}; RotationPeriodInDays takes a number, so boto3 refused "
-                "the call before it reached KMS (ParamValidationError). Write it without quotes, as an int.")
+    quoted = quoted_number(period_days, "period_days", "RotationPeriodInDays")
+    if quoted:
+        return quoted
     if not isinstance(period_days, int) or isinstance(period_days, bool) or not MIN_PERIOD <= period_days <= MAX_PERIOD:
         return (f"your period_days is {period_days!r}; AWS accepts {MIN_PERIOD} to {MAX_PERIOD} days, so EnableKeyRotation "
                 f"refuses it. New material at least every {LAB_PERIOD} days, as rarely as that allows, is {LAB_PERIOD}.")

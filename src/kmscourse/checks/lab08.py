@@ -6,7 +6,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from ..course import Course
-from .notebook import NOT_SET, answer, is_set, require
+from .notebook import NOT_SET, answer, is_set, quoted_number, require
 from .result import CheckResult
 
 MIN_WINDOW, MAX_WINDOW = 7, 30
@@ -26,6 +26,9 @@ def _check_pending_error(result: CheckResult, pending_error: Any) -> None:
 
 def _window_hint(window_days: Any) -> str:
     """What is wrong with the learner's window."""
+    quoted = quoted_number(window_days, "window_days", "PendingWindowInDays")
+    if quoted:
+        return quoted
     if not isinstance(window_days, int) or not MIN_WINDOW <= window_days <= MAX_WINDOW:
         return (f"your window_days is {window_days!r}; ScheduleKeyDeletion accepts {MIN_WINDOW} to {MAX_WINDOW} days, "
                 f"so KMS refused it. The lab asks for {MIN_WINDOW}, the shortest window AWS allows.")

@@ -85,3 +85,11 @@ def last_error() -> BaseException | None:
     """The exception the last failed cell showed (IPython keeps it in sys.last_value), or None."""
     value = getattr(sys, "last_value", None)
     return value if isinstance(value, BaseException) else None
+
+
+def quoted_number(value: Any, name: str, parameter: str) -> str | None:
+    """The hint for a number written in quotes (boto3 refuses it before KMS sees it), or None for anything else."""
+    if not isinstance(value, str):
+        return None
+    return (f"your {name} is the string {value!r}; {parameter} takes a number, so boto3 refused the call before it "
+            "reached KMS (ParamValidationError). Write it without quotes, as an int.")
