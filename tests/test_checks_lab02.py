@@ -85,7 +85,7 @@ def test_alias_on_the_right_key_but_outside_the_stack(course, key) -> None:
 
 
 def test_alias_without_the_course_prefix_does_not_pass(course) -> None:
-    """An alias the stack declares but without the learner's prefix would be left behind by cleanup: no false pass."""
+    """An alias the stack declares but without the learner's prefix does not pass: a workshop learner could not make it."""
     other = as_learner(course, "lab02-prefix")
     prereqs.ensure_course_key(other)
     stacks.deploy(other, prereqs.key_stack_name(other), stacks.template(prereqs.KEY_TEMPLATE),
@@ -97,8 +97,8 @@ def test_alias_without_the_course_prefix_does_not_pass(course) -> None:
     assert [i.name for i in result.failures] == ["the alias name starts with alias/kmscourse-lab02-prefix-"]
     assert result.hints() == [
         "'alias/snazzy-lab02' does not start with alias/kmscourse-lab02-prefix-, your course prefix: on a shared account "
-        "another learner's alias could clash with it, and kmscourse cleanup, which removes only aliases named "
-        "alias/kmscourse-lab02-prefix-..., would leave it behind. Name it alias/kmscourse-lab02-prefix-snazzy-lab02."
+        "another learner's alias could clash with it, and a workshop account's learner policy lets you create only "
+        "aliases named alias/kmscourse-lab02-prefix-... Name it alias/kmscourse-lab02-prefix-snazzy-lab02."
     ]
 
 

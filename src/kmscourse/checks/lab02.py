@@ -37,8 +37,8 @@ def check(course: Course, alias_name: Any = NOT_SET, stack_name: str | None = No
         f"the alias name starts with {mine}",
         alias_name.startswith(mine),
         f"'{alias_name}' does not start with {mine}, your course prefix: on a shared account another learner's alias "
-        f"could clash with it, and kmscourse cleanup, which removes only aliases named {mine}..., would leave it "
-        f"behind. Name it {mine}{alias_name.removeprefix('alias/')}.",
+        f"could clash with it, and a workshop account's learner policy lets you create only aliases named {mine}... "
+        f"Name it {mine}{alias_name.removeprefix('alias/')}.",
     )
     kms = course.client("kms")
     entry = _alias(kms, alias_name)
