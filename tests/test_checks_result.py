@@ -36,3 +36,12 @@ def test_text_form_uses_the_words_alone() -> None:
         "FAIL  the alias targets it",
         "      hint: your alias is 'course-key'; alias names start with 'alias/'.",
     ]
+
+
+def test_html_keeps_mathjax_off_hints_that_quote_policy_variables() -> None:
+    """Two ${aws:...} variables in hints are a pair of $ signs: the whole result sits in MathJax's ignore classes."""
+    result = CheckResult("Lab 99")
+    result.add("red uses its key", False, "write ${aws:PrincipalTag/team}, not ${aws:username}")
+    page = result._repr_html_()
+    assert re.fullmatch(r"<div class='mathjax_ignore tex2jax_ignore'>.*</div>", page, flags=re.S)
+    assert page.count("$") == 2

@@ -12,6 +12,9 @@ from pathlib import Path
 import nbformat
 import pytest
 from support import ROOT, clean_env
+from test_notebook_rules import math_dollars
+
+from kmscourse.checks.result import NO_MATH
 
 LABS = sorted((ROOT / "labs").glob("*.ipynb"))
 STEP = re.compile(r"Exercise \d|the setup cell")
@@ -43,10 +46,18 @@ def text(cell: nbformat.NotebookNode) -> str:
     return "\n".join(parts)
 
 
+def typeset_html(cell: nbformat.NotebookNode) -> list[str]:
+    """The cell's HTML outputs JupyterLab would typeset math in: a pair of `$` outside MathJax's ignore classes."""
+    pages = [o.get("data", {}).get("text/html", "") for o in cell.get("outputs", [])]
+    return [page for page in pages if not page.startswith(f"<div class='{NO_MATH}'>") and math_dollars(page) >= 2]
+
+
 def assert_hints_not_traceback(cell: nbformat.NotebookNode) -> str:
+    """The check's text, after asserting it shows no error, no traceback and no HTML that JupyterLab typesets as math."""
     shown = text(cell)
     assert not [o for o in cell.get("outputs", []) if o.get("output_type") == "error"], shown[-3000:]
     assert "Traceback" not in shown, shown[-3000:]
+    assert not typeset_html(cell), typeset_html(cell)
     return shown
 
 

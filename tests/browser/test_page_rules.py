@@ -22,8 +22,11 @@ BAD_CELLS = [
     ("markdown", "[this notebook](rendering-bugs.ipynb) and [a lesson that is gone](no-such-lesson.ipynb)"),  # 7
     ("code", 'from IPython.display import HTML\nHTML("<ul><li>✅ the key exists</li><li>✅ PASS the alias</li></ul>")'),  # 8
     ("code", 'import warnings\nwarnings.warn("only a warning")'),  # stderr, but no error
-    ("code", "1 / 0"),  # 10: an error, which stops Run All
-    ("code", 'print("never runs")'),  # 11
+    ("code", 'HTML("<p>write ${aws:PrincipalTag/team} or ${aws:username}</p>")'),  # 10: HTML output typeset as math
+    ("code", 'from kmscourse.checks.result import CheckResult\nr = CheckResult("Lab 12")\n'
+             'r.add("red uses its key", False, "write ${aws:PrincipalTag/team} or ${aws:username}")\nr'),  # a check: no math
+    ("code", "1 / 0"),  # 12: an error, which stops Run All
+    ("code", 'print("never runs")'),  # 13
 ]
 
 
@@ -41,7 +44,7 @@ def _cells_named(problems: list[str]) -> list[int]:
 
 
 def test_each_rule_flags_its_bug_and_nothing_else(app: Any, lab: LabServer, run_dir: Path) -> None:
-    """$ pairs, an unescaped |, a tall or broken diagram, a dead link, a bare emoji mark, an error: each found once."""
+    """$ pairs (but not in a check's hints), an unescaped |, a tall or broken diagram, a dead link, a bare emoji mark, an error: each found once."""
     path = _notebook(run_dir / "self-test")
     cells = nbformat.read(ROOT / path, as_version=4).cells
     try:
@@ -50,8 +53,8 @@ def test_each_rule_flags_its_bug_and_nothing_else(app: Any, lab: LabServer, run_
         shown = lab_page.snapshot(app)
     finally:
         lab_page.close_notebooks(app, lab)
-    assert _cells_named(page_rules.run_problems(cells, shown)) == [10, 11]
-    assert _cells_named(page_rules.math_problems(cells, shown)) == [1]
+    assert _cells_named(page_rules.run_problems(cells, shown)) == [12, 13]
+    assert _cells_named(page_rules.math_problems(cells, shown)) == [1, 10]
     assert _cells_named(page_rules.table_problems(cells, shown)) == [3]
     assert _cells_named(page_rules.diagram_problems(cells, shown)) == [4, 6]
     assert page_rules.link_problems(ROOT, cells, shown) == [f"the page links to {Path(path).parent}/no-such-lesson.ipynb, "

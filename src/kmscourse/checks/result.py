@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from .. import settings
 from ..errors import CourseError
 
+NO_MATH = "mathjax_ignore tex2jax_ignore"
+"""The classes MathJax 3 and MathJax 2 skip: JupyterLab typesets no math inside an element that has them."""
+
 
 @dataclass(frozen=True)
 class Item:
@@ -67,7 +70,9 @@ class CheckResult:
             mark, word = ("✅", "PASS") if item.passed else ("❌", "FAIL")
             hint = f"<br><em>Hint:</em> {html.escape(item.hint)}" if not item.passed and item.hint else ""
             rows.append(f"<li><span aria-hidden='true'>{mark}</span> <b>{word}</b> {html.escape(item.name)}{hint}</li>")
-        return f"<ul style='list-style:none;padding-left:0'>{''.join(rows)}</ul><p><b>{html.escape(self.summary())}</b></p>"
+        # A hint may quote a policy variable such as ${aws:PrincipalTag/team}: MathJax must not typeset its $ signs.
+        return (f"<div class='{NO_MATH}'><ul style='list-style:none;padding-left:0'>{''.join(rows)}</ul>"
+                f"<p><b>{html.escape(self.summary())}</b></p></div>")
 
     def finish(self) -> CheckResult:
         """Record the result (progress file, and the workshop hub's dashboard), then return self.
