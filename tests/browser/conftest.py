@@ -45,9 +45,18 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Make the learner's my-labs/ copies once, before any worker starts, as `make lab` does: lessons link to them."""
+    if not hasattr(config, "workerinput"):
+        from kmscourse import my_labs
+
+        my_labs.ensure_all(lab_server.ROOT)
+
+
 @pytest.fixture(scope="session")
-def run_dir(worker_id: str) -> Path:
+def run_dir(request: pytest.FixtureRequest) -> Path:
     """This test process's own folder for Jupyter state and the browser profile (runs side by side never share one)."""
+    worker_id = getattr(request.config, "workerinput", {}).get("workerid", "master")
     for old in OUT.glob("run-*-*"):  # left by earlier runs whose process is gone; kept until then for their logs
         if old.name.rsplit("-", 1)[-1].isdigit() and not _alive(int(old.name.rsplit("-", 1)[-1])):
             shutil.rmtree(old, ignore_errors=True)
