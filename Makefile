@@ -6,8 +6,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Extra arguments for `jupyter lab`, e.g. make lab LAB_ARGS="--no-browser --port 8899".
 LAB_ARGS ?=
-# Jupyter refuses to run as root (containers, Binder, CI) without this flag.
-ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # Parallel pytest workers for `make test`. Three on two cores: the suite waits on kernels, servers and the browser
 # about a third of the time, so a third worker fills it (measured on 2 cores: main stage 296 s with 3, 393 s with 2;
 # browser 139 s with 3, 165 s with 2).
@@ -54,15 +52,11 @@ $(TEST_STAMP): pyproject.toml emulator/pyproject.toml constraints.txt | $(BIN)/p
 	$(PIP_INSTALL) -e ./emulator -e '.[test]'
 	touch $(STAMP) $@
 
-# Copies each lab to my-labs/ once (the learner's own, never overwritten), then opens lesson 00. The deep link
-# to it is JupyterLab's default URL, so it is also the link printed when no browser opens (--no-browser, ssh).
-LESSON_00 := /lab/tree/notebooks/00-setup-and-orientation.ipynb
-# etc/jupyter goes first on the config path: it switches off the test-only extensions (nbgrader's) that `make test`
-# installs into the same .venv, so the learner's JupyterLab shows none of their menus and buttons.
+# Copies each lab to my-labs/ once (the learner's own, never overwritten), then opens lesson 00 with etc/jupyter
+# first on the config path, which switches off the test-only extensions (nbgrader's) that `make test` installs into
+# the same .venv (src/kmscourse/learner_lab.py; conda users run the same `kmscourse jupyter`).
 lab: $(STAMP)
-	$(BIN)/kmscourse lab
-	JUPYTER_CONFIG_PATH="$(CURDIR)/etc/jupyter$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
-	  $(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=$(LESSON_00) $(ROOT_FLAG) $(LAB_ARGS)
+	$(BIN)/kmscourse jupyter $(LAB_ARGS)
 
 course: $(STAMP)
 	$(BIN)/kmscourse course

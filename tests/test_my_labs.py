@@ -111,10 +111,34 @@ def test_git_and_the_linters_leave_my_labs_alone() -> None:
     assert '"my-labs"' in (ROOT / "pyproject.toml").read_text().split("extend-exclude", 1)[1].split("\n", 1)[0]
 
 
-def test_make_lab_makes_the_copies_and_opens_lesson_00() -> None:
-    """The Makefile's lab target runs `kmscourse lab` first, and JupyterLab's default URL is lesson 00's deep link."""
-    recipe = subprocess.run(["make", "--no-print-directory", "-n", "-o", ".venv/.kmscourse-installed", "lab"], cwd=ROOT, capture_output=True, text=True, env=clean_env())
-    lines = recipe.stdout.strip().splitlines()
-    assert lines[0].endswith("kmscourse lab"), recipe.stdout
-    jupyter = next(line for line in lines if "jupyter lab" in line)
-    assert "--LabApp.default_url=/lab/tree/notebooks/00-setup-and-orientation.ipynb" in jupyter, recipe.stdout
+def test_make_lab_makes_the_copies_and_opens_lesson_00(course_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`make lab` runs `kmscourse jupyter`, which copies the labs first, then becomes JupyterLab on lesson 00's deep
+    link with etc/jupyter first on the config path (the route conda users take too)."""
+    from kmscourse import cli, learner_lab
+
+    recipe = subprocess.run(["make", "--no-print-directory", "-n", "-o", ".venv/.kmscourse-installed", "lab", "LAB_ARGS=--no-browser"],
+                            cwd=ROOT, capture_output=True, text=True, env=clean_env())
+    assert recipe.stdout.strip().splitlines() == [".venv/bin/kmscourse jupyter --no-browser"], recipe.stdout
+    started: list[tuple[list[str], dict[str, str]]] = []
+
+    def replace_process(root: Path, extra: list[str]) -> None:
+        assert sorted(p.name for p in (root / my_labs.FOLDER).glob("*.ipynb")) == sorted(p.name for p in (root / "labs").glob("*.ipynb"))
+        started.append((learner_lab.command(root, extra), learner_lab.environment(root)))
+
+    monkeypatch.setattr(cli, "_root", lambda: course_root)
+    monkeypatch.setattr(learner_lab, "replace_process", replace_process)
+    monkeypatch.setenv("JUPYTER_CONFIG_PATH", "/elsewhere")
+    assert cli.main(["jupyter", "--no-browser", "--port", "8899"]) == 0
+    [(command, env)] = started
+    assert command[1:4] == ["-m", "jupyter", "lab"]
+    assert "--LabApp.default_url=/lab/tree/notebooks/00-setup-and-orientation.ipynb" in command
+    assert f"--ServerApp.root_dir={course_root}" in command and command[-3:] == ["--no-browser", "--port", "8899"]
+    assert env["JUPYTER_CONFIG_PATH"].split(":") == [str(course_root / "etc" / "jupyter"), "/elsewhere"]
+
+
+def test_other_commands_still_refuse_unknown_arguments(capsys: pytest.CaptureFixture[str]) -> None:
+    from kmscourse import cli
+
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["costs", "--no-browser"])
+    assert exc.value.code == 2 and "unrecognized arguments: --no-browser" in capsys.readouterr().err

@@ -24,3 +24,12 @@ def test_no_file_refers_to_an_issue_number() -> None:
             if _ISSUE.search(line):
                 found.append(f"{name}:{number}: {line.strip()[:100]}")
     assert found == []
+
+
+def test_readme_commands_run_the_venvs_kmscourse() -> None:
+    """Run as written, `kmscourse ...` outside an active environment is "command not found": the README's commands
+    name `.venv/bin/kmscourse`, except after `conda activate` and in a hub terminal, where it is on PATH."""
+    text = (ROOT / "README.md").read_text()
+    bare = [c for c in re.findall(r"`([^`]*)`", text)
+            if re.search(r"(?<![/\w-])kmscourse ", c) and "conda activate" not in c and c != "kmscourse progress"]
+    assert not bare, bare

@@ -90,6 +90,18 @@ def cmd_lab(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_jupyter(args: argparse.Namespace) -> int:
+    """Copy the labs to my-labs/ (never overwriting one), then become JupyterLab on lesson 00."""
+    from . import learner_lab, my_labs
+
+    root = _root()
+    copies = my_labs.ensure_all(root)
+    print(f"Your labs are in {my_labs.FOLDER}/ ({len(copies)} of them); `kmscourse lab reset NN` starts one over.")
+    sys.stdout.flush()
+    learner_lab.replace_process(root, args.jupyter_args)
+    return 0
+
+
 def cmd_options(args: argparse.Namespace) -> int:
     """Print every environment variable the course reads."""
     from . import settings
@@ -233,6 +245,9 @@ def build_parser() -> argparse.ArgumentParser:
     lab = sub.add_parser("lab", help="copy the labs to my-labs/ to work in (never overwriting yours); `lab reset NN` starts one over")
     lab.add_argument("lab", nargs="*", metavar="[reset] NN", help="a lab number (default: every lab); `reset NN` backs up your copy and starts it over")
     lab.set_defaults(func=cmd_lab)
+    jupyter = sub.add_parser("jupyter", help="what `make lab` runs: copy the labs to my-labs/, then start JupyterLab on lesson 00 "
+                                             "without the test-only extensions; other arguments go to `jupyter lab`")
+    jupyter.set_defaults(func=cmd_jupyter)
     sub.add_parser("options", help="list the environment variables the course reads").set_defaults(func=cmd_options)
     sub.add_parser("preflight", help="check versions, backend, identity and region").set_defaults(func=cmd_preflight)
     cleanup = sub.add_parser("cleanup", help="remove this learner's course stacks, keys, aliases, grants, trails, IAM users and buckets (nothing else)")
@@ -265,7 +280,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point: one clear sentence for an expected problem, never a traceback wall."""
     try:
-        args = build_parser().parse_args(argv)
+        parser = build_parser()
+        args, extra = parser.parse_known_args(argv)
+        if args.command == "jupyter":
+            args.jupyter_args = extra
+        elif extra:
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
         func: Callable[[argparse.Namespace], int] = args.func
         return func(args)
     except CourseError as exc:
