@@ -18,10 +18,11 @@ NOT_REPRODUCED: list[dict[str, str]] = [
         "aws_doc": "https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html",
     },
     {
-        "behaviour": "Bucket policy conditions other than the SSE keys",
+        "behaviour": "Bucket policy conditions other than the SSE keys and the caller's keys",
         "aws": "Every global and S3 condition key (aws:SecureTransport, aws:SourceIp, s3:prefix, ...) is evaluated; "
-               "the emulator evaluates only s3:x-amz-server-side-encryption and "
-               "s3:x-amz-server-side-encryption-aws-kms-key-id, and ignores statements testing other keys.",
+               "the emulator evaluates s3:x-amz-server-side-encryption, s3:x-amz-server-side-encryption-aws-kms-key-id "
+               "and the caller's global keys (aws:PrincipalArn, aws:PrincipalTag/..., aws:username, ...) on every S3 call, "
+               "and ignores statements testing other keys.",
         "aws_doc": "https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html",
     },
     {

@@ -78,3 +78,27 @@ def test_null_condition_leaves_default_encryption(s3: Any, made: Resources, buck
     assert _put(s3, bucket, "no-header.txt")["SSEKMSKeyId"] == key_arn
     assert _put(s3, bucket, "named.txt", key_arn)["SSEKMSKeyId"] == key_arn
     assert error_code(_put, s3=s3, bucket=bucket, name="other.txt", key_arn=other_arn) == "AccessDenied"
+
+
+@pytest.mark.behaviour("A Deny on s3:* with StringNotEquals on the SSE key id also refuses reads, whose requests lack the key")
+def test_deny_on_every_action_refuses_reads(s3: Any, made: Resources, bucket: str) -> None:
+    """A negated operator is true when the request lacks its key. GetObject and DeleteObject send no
+    x-amz-server-side-encryption-aws-kms-key-id header, so a Deny on "s3:*" unless that key is the bucket's key
+    refuses them too, although the upload that named the key was accepted. Scoping the Deny to s3:PutObject leaves
+    reads alone.
+
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
+    https://docs.aws.amazon.com/AmazonS3/latest/userguide/specifying-kms-encryption.html
+    """
+    key_arn = made.key()["Arn"]
+    _put(s3, bucket, "named.txt", key_arn)
+    every_action = json.loads(_deny(bucket, {"StringNotEquals": {KEY_ID: key_arn}}))
+    every_action["Statement"][0]["Action"] = "s3:*"
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(every_action))
+    try:
+        assert _put(s3, bucket, "again.txt", key_arn)["SSEKMSKeyId"] == key_arn
+        assert error_code(s3.get_object, Bucket=bucket, Key="named.txt") == "AccessDenied"
+        assert error_code(s3.delete_object, Bucket=bucket, Key="named.txt") == "AccessDenied"
+    finally:
+        s3.put_bucket_policy(Bucket=bucket, Policy=_deny(bucket, {"StringNotEquals": {KEY_ID: key_arn}}))
+    assert s3.get_object(Bucket=bucket, Key="named.txt")["Body"].read() == b"hello"

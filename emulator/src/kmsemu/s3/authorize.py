@@ -1,8 +1,7 @@
 """Authorisation of S3 calls: the caller's identity-based policies and the bucket policy, combined as AWS does.
 
 Within the bucket owner's account an Allow in either is enough; across accounts both must allow; an explicit
-Deny in either refuses. Conditional Deny statements on the SSE headers are applied where S3 applies
-encryption (kmsemu.s3.sse), which sees the headers S3 itself fills in.
+Deny in either refuses, its conditions evaluated on every S3 call (kmsemu.s3.bucket_policy says with which keys).
 https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-policy-language-overview.html
 A refusal within the bucket owner's account or organization names the caller, the action, the resource and the kind
 of policy that refused; from outside it, S3 says only "Access Denied".
@@ -19,6 +18,7 @@ from kmsemu.iam.evaluate import Check, decide
 from kmsemu.iam.principals import Caller
 from kmsemu.kms.operations import caller_context
 from kmsemu.s3.actions import resource, target
+from kmsemu.s3.bucket_policy import judged, request_keys
 
 _DENIED = AwsError("AccessDenied", "Access Denied", 403)
 RESOURCE_POLICY_DENY = "with an explicit deny in a resource-based policy"
@@ -55,7 +55,7 @@ def _bucket_policy(bucket: Any) -> tuple[policy.Statement, ...]:
 def authorize_s3(request: Request, caller: Caller) -> AwsError | None:
     """None when the caller may make this S3 call, else S3's AccessDenied."""
     action, arn = f"s3:{request.operation}", resource(request)
-    context = caller_context(caller, request.region or "us-east-1", None)
+    context = {**caller_context(caller, request.region or "us-east-1", None), **request_keys(request)}
     identity = decide(caller, Check(action, arn, None, context), use_grants=False)
     name, _ = target(request)
     bucket = _bucket(name) if name and request.operation != "CreateBucket" else None
@@ -64,7 +64,7 @@ def authorize_s3(request: Request, caller: Caller) -> AwsError | None:
     owner = str(bucket.account_id)
     statements = _bucket_policy(bucket)
     for s in statements:
-        if not s.allows and not s.condition and policy.principal_match(s, caller) is not policy.PrincipalMatch.NONE \
+        if not s.allows and judged(s) and policy.principal_match(s, caller) is not policy.PrincipalMatch.NONE \
                 and policy.applies(s, action, arn, context):
             return denied(caller, action, arn, RESOURCE_POLICY_DENY, owner)
     if "explicit deny" in identity.reason:

@@ -1,123 +1,55 @@
-"""Bucket policy Deny statements whose conditions test the SSE headers, evaluated as IAM evaluates them.
+"""Bucket policy statements with conditions: the request's S3 condition keys, and which statements kmsemu can judge.
 
 moto treats any Deny it finds as unconditional and for everyone; the hook below hides conditional statements, and
-those naming principals (kmsemu.s3.authorize decides them for the caller), from moto, and
-`denies()` evaluates them with the request's condition keys. Only the two SSE condition keys are known here:
-a statement testing any other key is not evaluated (the fidelity table says so).
+those naming principals, from moto, and kmsemu.s3.authorize decides them with the shared policy engine for every S3
+call. S3 puts `s3:x-amz-server-side-encryption` and `s3:x-amz-server-side-encryption-aws-kms-key-id` in the request
+context only when the request sends those headers: a GetObject, a DeleteObject or an UploadPart has neither, so a
+negated operator on them is true there (and a header-less PutObject is judged before default encryption applies).
+A statement that tests a key kmsemu cannot supply as AWS would (aws:SecureTransport, aws:SourceIp, s3:prefix, ...)
+is not applied; the fidelity table says so.
 https://docs.aws.amazon.com/AmazonS3/latest/userguide/specifying-kms-encryption.html
 https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
+https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes-enforce.html
 """
 from __future__ import annotations
 
-import fnmatch
 import json
 from typing import Any
 
+from kmsemu.http import Request
+from kmsemu.iam.policy import Statement
 from kmsemu.patches import replace
 
 SSE_KEY = "s3:x-amz-server-side-encryption"
 SSE_KMS_KEY_ID_KEY = "s3:x-amz-server-side-encryption-aws-kms-key-id"
-KNOWN_KEYS = frozenset({SSE_KEY, SSE_KMS_KEY_ID_KEY})
+_HEADERS = {SSE_KEY: "x-amz-server-side-encryption", SSE_KMS_KEY_ID_KEY: "x-amz-server-side-encryption-aws-kms-key-id"}
 
-_SUPPORTED = frozenset({
-    "Null", "StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase",
-    "StringLike", "StringNotLike", "ArnEquals", "ArnNotEquals", "ArnLike", "ArnNotLike",
+_CALLER_KEYS = frozenset({
+    "aws:principalarn", "aws:principalaccount", "aws:principaltype", "aws:principalorgid", "aws:username", "aws:userid",
+    "aws:requestedregion", "aws:currenttime", "aws:epochtime", "aws:viaawsservice",
 })
-_NEGATED = ("StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike", "ArnNotEquals", "ArnNotLike")
+"""Global keys kmsemu.kms.operations.caller_context gives as AWS does (aws:SecureTransport it cannot: the wire is plain HTTP)."""
 
 
 def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def _matches(patterns: Any, value: str) -> bool:
-    return any(fnmatch.fnmatchcase(value, str(p)) for p in _as_list(patterns))
+def request_keys(request: Request) -> dict[str, str]:
+    """The SSE condition keys of this request: present only for the headers it sends."""
+    return {key: value for key, header in _HEADERS.items() if (value := request.header(header)) is not None}
 
 
-def _principal_matches(principal: Any, caller: dict[str, str]) -> bool:
-    if principal == "*":
-        return True
-    if not isinstance(principal, dict):
-        return False
-    for entry in _as_list(principal.get("AWS", [])):
-        entry = str(entry)
-        if entry == "*" or entry in (caller.get("arn"), caller.get("account"), f"arn:aws:iam::{caller.get('account')}:root"):
-            return True
-    return False
-
-
-def _operator_holds(operator: str, values: Any, actual: str | None) -> bool:
-    """One condition operator against one key's value (None when the request lacks the key)."""
-    base = operator.split(":", 1)[-1]
-    if_exists = base.endswith("IfExists")
-    base = base.removesuffix("IfExists")
-    if base == "Null":
-        absent = str(_as_list(values)[0]).lower() == "true"
-        return (actual is None) == absent
-    if actual is None:
-        if if_exists or operator.startswith("ForAllValues:"):
-            return True
-        return base in _NEGATED
-    wanted = [str(v) for v in _as_list(values)]
-    if base in ("StringEquals", "ArnEquals"):
-        return actual in wanted
-    if base in ("StringNotEquals", "ArnNotEquals"):
-        return actual not in wanted
-    if base == "StringEqualsIgnoreCase":
-        return actual.lower() in [w.lower() for w in wanted]
-    if base == "StringNotEqualsIgnoreCase":
-        return actual.lower() not in [w.lower() for w in wanted]
-    if base in ("StringLike", "ArnLike"):
-        return _matches(wanted, actual)
-    if base in ("StringNotLike", "ArnNotLike"):
-        return not _matches(wanted, actual)
-    raise KeyError(operator)
-
-
-def _conditions_hold(condition: dict[str, Any], context: dict[str, str]) -> bool:
-    for operator, tests in condition.items():
-        for key, values in tests.items():
-            if not _operator_holds(operator, values, context.get(key.lower())):
+def judged(statement: Statement) -> bool:
+    """True when kmsemu can evaluate every condition key the statement tests as S3 would."""
+    for tests in (statement.condition or {}).values():
+        if not isinstance(tests, dict):
+            return False
+        for key in tests:
+            name = key.lower()
+            if name not in _HEADERS and name not in _CALLER_KEYS and not name.startswith("aws:principaltag/"):
                 return False
     return True
-
-
-def evaluable(statement: dict[str, Any]) -> bool:
-    """True when every condition key of the statement is one this module knows and its operators are supported."""
-    condition = statement.get("Condition")
-    if not isinstance(condition, dict):
-        return False
-    for operator, tests in condition.items():
-        if operator.split(":", 1)[-1].removesuffix("IfExists") not in _SUPPORTED or not isinstance(tests, dict):
-            return False
-        if any(key.lower() not in KNOWN_KEYS for key in tests):
-            return False
-    return True
-
-
-def denies(policy_text: str | bytes | None, action: str, resource: str, context: dict[str, str], caller: dict[str, str]) -> bool:
-    """True when a conditional Deny statement of the bucket policy applies to this request."""
-    if not policy_text:
-        return False
-    try:
-        policy = json.loads(policy_text)
-    except ValueError:
-        return False
-    context = {k.lower(): v for k, v in context.items()}
-    for statement in _as_list(policy.get("Statement", [])):
-        if not isinstance(statement, dict) or statement.get("Effect") != "Deny" or not evaluable(statement):
-            continue
-        if "Action" in statement and not _matches(statement["Action"], action):
-            continue
-        if "NotAction" in statement and _matches(statement["NotAction"], action):
-            continue
-        if "Resource" in statement and not _matches(statement["Resource"], resource):
-            continue
-        if "Principal" in statement and not _principal_matches(statement["Principal"], caller):
-            continue
-        if _conditions_hold(statement["Condition"], context):
-            return True
-    return False
 
 
 def _for_everyone(statement: Any) -> bool:

@@ -14,11 +14,9 @@ from typing import Any
 
 from kmsemu.errors import AwsError
 from kmsemu.http import Request, StartResponse, WSGIApp
-from kmsemu.kms.identifiers import account_for, not_found_message, resolve
+from kmsemu.kms.identifiers import not_found_message, resolve
 from kmsemu.kms.state import refusal
-from kmsemu.s3 import bucket_policy as s3_policy
 from kmsemu.s3 import via_s3
-from kmsemu.s3.authorize import RESOURCE_POLICY_DENY, denied
 
 log = logging.getLogger(__name__)
 
@@ -46,18 +44,6 @@ def ensure_default_encryption(bucket: Any) -> None:
         bucket.encryption = copy.deepcopy(SSE_S3_DEFAULT)
 
 
-def _caller(request: Request) -> dict[str, str]:
-    """The caller's account and (for IAM users) ARN, for bucket policy principals."""
-    from moto.iam.models import iam_backends
-
-    account = account_for(request)
-    caller = {"account": account}
-    access_key = iam_backends[account]["aws"].access_keys.get(request.access_key_id or "")
-    if access_key is not None and access_key.user_name:
-        caller["arn"] = f"arn:aws:iam::{account}:user/{access_key.user_name}"
-    return caller
-
-
 def _context(bucket: Any, key_name: str, bucket_key: bool) -> dict[str, str]:
     """The encryption context S3 passes to KMS: the object ARN, or the bucket ARN with an S3 Bucket Key."""
     return {"aws:s3:arn": f"arn:aws:s3:::{bucket.name}" + ("" if bucket_key else f"/{key_name}")}
@@ -82,14 +68,8 @@ def _use_key(request: Request, bucket: Any, identifier: str, action: str, contex
 
 
 def _check_write(request: Request, bucket: Any, key_name: str) -> None:
-    """PutObject, CopyObject, CreateMultipartUpload: bucket policy SSE conditions, then the KMS key."""
-    object_arn = f"arn:aws:s3:::{bucket.name}/{key_name}"
+    """PutObject, CopyObject, CreateMultipartUpload: the KMS key S3 encrypts with (the bucket policy was judged before)."""
     sse, kms_id = request.header("x-amz-server-side-encryption"), request.header("x-amz-server-side-encryption-aws-kms-key-id")
-    conditions = {k: v for k, v in ((s3_policy.SSE_KEY, sse), (s3_policy.SSE_KMS_KEY_ID_KEY, kms_id)) if v is not None}
-    if s3_policy.denies(bucket.policy, "s3:PutObject", object_arn, conditions, _caller(request)):
-        if request.caller is None:
-            raise AwsError("AccessDenied", "Access Denied", 403)
-        raise denied(request.caller, "s3:PutObject", object_arn, RESOURCE_POLICY_DENY, str(bucket.account_id))
     bucket_key = request.header("x-amz-server-side-encryption-bucket-key-enabled")
     if sse is None:
         default = bucket.encryption["Rule"]["ApplyServerSideEncryptionByDefault"]
