@@ -24,6 +24,11 @@ def _policy(course, bucket, condition, **changes):
         {k: v for k, v in statement.items() if v is not None}]}))
 
 
+READ_BACK = ("S3 refused to read it back (AccessDenied): your Deny covers {}, and a GetObject sends no encryption header, "
+             "so a condition such as StringNotEquals on the key id is true for it (a negated operator is true when the "
+             "request lacks the key). Deny only s3:PutObject.")
+
+
 def _deny_other_keys(value):
     return {"StringNotEquals": {"s3:x-amz-server-side-encryption-aws-kms-key-id": value}}
 
@@ -40,7 +45,7 @@ def test_right_answer_passes_and_leaves_no_probe_behind(course, key, bucket) -> 
     _policy(course, bucket, _deny_other_keys(key.key_arn))
     result = lab05.check(course, bucket)
     assert result.passed, str(result)
-    assert len(result.items) == 7
+    assert len(result.items) == 8
     assert "Contents" not in course.client("s3").list_objects_v2(Bucket=bucket)
 
 
@@ -130,8 +135,21 @@ def test_deny_that_names_another_action(course, key, bucket) -> None:
     _default(course, bucket)
     _policy(course, bucket, _deny_other_keys(key.key_arn), Action="s3:GetObject")
     assert lab05.check(course, bucket).hints() == [
-        SSE_S3_AND_AWS_S3 + "your Deny covers s3:GetObject, not s3:PutObject, the action of an upload."
+        READ_BACK.format(["s3:GetObject"]),
+        SSE_S3_AND_AWS_S3 + "your Deny covers s3:GetObject, not s3:PutObject, the action of an upload.",
     ]
+
+
+def test_deny_on_every_s3_action_locks_out_reads(course, key, bucket) -> None:
+    """Deny s3:* unless the key id is the course key: uploads behave, but every GetObject is refused too (no false pass)."""
+    _default(course, bucket)
+    _policy(course, bucket, _deny_other_keys(key.key_arn), Action="s3:*")
+    try:
+        result = lab05.check(course, bucket)
+    finally:
+        course.client("s3").delete_bucket_policy(Bucket=bucket)
+    assert [i.name for i in result.failures] == ["the compliant object can be read back"]
+    assert result.hints() == [READ_BACK.format(["s3:*"])]
 
 
 def test_string_equals_denies_the_course_key_itself(course, key, bucket) -> None:

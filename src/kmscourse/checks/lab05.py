@@ -115,15 +115,24 @@ def why_compliant_refused(policy: dict[str, Any], bucket: str) -> str | None:
     return None
 
 
-def _put(s3: Any, bucket: str, name: str, **headers: str) -> str:
-    """Upload a probe object; return '' when S3 accepted it (and delete it), else the refusal's code."""
+def _put(s3: Any, bucket: str, name: str, read_back: bool = False, **headers: str) -> tuple[str, str]:
+    """Upload a probe object, then (with `read_back`) read it; the refusal codes of both ('' when S3 accepted)."""
     key = PROBE.format(name)
     try:
         s3.put_object(Bucket=bucket, Key=key, Body=b"probe from the lab 05 check", **headers)
     except ClientError as exc:
-        return _code(exc)
-    s3.delete_object(Bucket=bucket, Key=key)
-    return ""
+        return _code(exc), ""
+    read = ""
+    try:
+        if read_back:
+            s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+    except ClientError as exc:
+        read = _code(exc)
+    try:
+        s3.delete_object(Bucket=bucket, Key=key)
+    except ClientError:
+        pass  # a policy that denies every action refuses this too; the read-back item says why
+    return "", read
 
 
 def check(course: Course, bucket: Any = NOT_SET) -> CheckResult:
@@ -163,7 +172,7 @@ def check(course: Course, bucket: Any = NOT_SET) -> CheckResult:
         return result.finish()
     result.add("the bucket has a policy", True)
 
-    refused = _put(s3, bucket, "compliant", ServerSideEncryption="aws:kms", SSEKMSKeyId=key_arn)
+    refused, unreadable = _put(s3, bucket, "compliant", read_back=True, ServerSideEncryption="aws:kms", SSEKMSKeyId=key_arn)
     named = _policy_key_values(policy)
     hint = f"an upload with ServerSideEncryption='aws:kms' and SSEKMSKeyId={key_arn} was refused ({refused})"
     cause = why_compliant_refused(policy, bucket)
@@ -173,12 +182,17 @@ def check(course: Course, bucket: Any = NOT_SET) -> CheckResult:
         hint += f": {cause}"
     else:
         hint += "; the Deny must apply only when the key id differs from the course key ARN (StringNotEquals)."
-    result.add("a compliant upload (SSE-KMS with the course key ARN) is accepted", not refused, hint)
+    if result.add("a compliant upload (SSE-KMS with the course key ARN) is accepted", not refused, hint):
+        actions = sorted({str(a) for st in _statements(policy) if st.get("Effect") == "Deny" for a in _list(st.get("Action"))})
+        result.add("the compliant object can be read back", not unreadable,
+                   f"S3 refused to read it back ({unreadable}): your Deny covers {actions}, and a GetObject sends no "
+                   "encryption header, so a condition such as StringNotEquals on the key id is true for it (a negated "
+                   "operator is true when the request lacks the key). Deny only s3:PutObject.")
 
     through = [what for what, headers in (
         ("SSE-S3 (ServerSideEncryption='AES256')", {"ServerSideEncryption": "AES256"}),
         ("SSE-KMS with the AWS managed key aws/s3", {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": "alias/aws/s3"}),
-    ) if _put(s3, bucket, what.split()[0].lower(), **headers) == ""]
+    ) if _put(s3, bucket, what.split()[0].lower(), **headers)[0] == ""]
     cause = why_others_pass(policy, bucket, key_arn) or f"add a Deny on s3:PutObject when {KEY_ID_CONDITION} is not {key_arn}."
     result.add("uploads under any other key are refused", not through, f"S3 accepted an upload with {' and '.join(through)}: {cause}")
     return result.finish()
