@@ -74,10 +74,11 @@ NOT_REPRODUCED: list[dict[str, str]] = [
         "aws_doc": "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html",
     },
     {
-        "behaviour": "KMS's combined AccessDenied reason for a ciphertext it cannot attribute",
-        "aws": "When KMS cannot tell whether the key behind a ciphertext exists here or which policy refused (another "
-               "account's or Region's key), its denial gives the possible reasons together; the emulator always names "
-               "one policy type.",
+        "behaviour": "KMS's combined AccessDenied reason for a Decrypt that names no key",
+        "aws": "A refused Decrypt without KeyId says \"on the resource associated with this ciphertext because the "
+               "resource does not exist in this Region, no resource-based policies allow access, or a resource-based "
+               "policy explicitly denies access\", one message for every case; the emulator says \"on the resource "
+               "associated with this ciphertext\" too, then names the one policy type that refused.",
         "aws_doc": "https://docs.aws.amazon.com/kms/latest/developerguide/determining-access.html",
     },
     {
