@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,9 +76,16 @@ class LessonChecks:
         """Each rendered table row has as many cells as its header, and none lost text to an unescaped `|`."""
         _none(page_rules.table_problems(lesson.cells, lesson.shown))
 
-    def test_links_to_lessons_and_labs_name_files_that_exist(self, lesson: RanLesson) -> None:
-        """Every relative link to a lesson or lab renders, and its target is in the repository."""
+    def test_links_to_lessons_and_labs_name_files_that_exist(self, lesson: RanLesson, lab: LabServer) -> None:
+        """Every relative link to a lesson or lab renders, its target is in the repository, and JupyterLab's server
+        opens it as a notebook (the contents request JupyterLab makes when the link is clicked)."""
         _none(page_rules.link_problems(ROOT, lesson.cells, lesson.shown))
+        unopened = []
+        for target in sorted(set(page_rules.link_targets(lesson.shown))):
+            status, body = lab.request("GET", f"/api/contents/{urllib.parse.quote(target)}?type=notebook&content=1")
+            if status != 200 or json.loads(body).get("type") != "notebook":
+                unopened.append(f"{target}: HTTP {status}")
+        _none(unopened)
 
     def test_check_marks_read_without_an_emoji_font(self, lesson: RanLesson) -> None:
         """Each PASS/FAIL mark in an output has the word beside it (without an emoji font the marks are identical boxes)."""
