@@ -115,7 +115,7 @@ def why_compliant_refused(policy: dict[str, Any], bucket: str) -> str | None:
     return None
 
 
-def _put(s3: Any, bucket: str, name: str, read_back: bool = False, **headers: str) -> tuple[str, str]:
+def _put(s3: Any, bucket: str, name: str, headers: dict[str, str], read_back: bool = False) -> tuple[str, str]:
     """Upload a probe object, then (with `read_back`) read it; the refusal codes of both ('' when S3 accepted)."""
     key = PROBE.format(name)
     try:
@@ -172,7 +172,7 @@ def check(course: Course, bucket: Any = NOT_SET) -> CheckResult:
         return result.finish()
     result.add("the bucket has a policy", True)
 
-    refused, unreadable = _put(s3, bucket, "compliant", read_back=True, ServerSideEncryption="aws:kms", SSEKMSKeyId=key_arn)
+    refused, unreadable = _put(s3, bucket, "compliant", {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": key_arn}, read_back=True)
     named = _policy_key_values(policy)
     hint = f"an upload with ServerSideEncryption='aws:kms' and SSEKMSKeyId={key_arn} was refused ({refused})"
     cause = why_compliant_refused(policy, bucket)
@@ -192,7 +192,7 @@ def check(course: Course, bucket: Any = NOT_SET) -> CheckResult:
     through = [what for what, headers in (
         ("SSE-S3 (ServerSideEncryption='AES256')", {"ServerSideEncryption": "AES256"}),
         ("SSE-KMS with the AWS managed key aws/s3", {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": "alias/aws/s3"}),
-    ) if _put(s3, bucket, what.split()[0].lower(), **headers)[0] == ""]
+    ) if _put(s3, bucket, what.split()[0].lower(), headers)[0] == ""]
     cause = why_others_pass(policy, bucket, key_arn) or f"add a Deny on s3:PutObject when {KEY_ID_CONDITION} is not {key_arn}."
     result.add("uploads under any other key are refused", not through, f"S3 accepted an upload with {' and '.join(through)}: {cause}")
     return result.finish()
