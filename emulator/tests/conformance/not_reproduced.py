@@ -26,6 +26,18 @@ NOT_REPRODUCED: list[dict[str, str]] = [
         "aws_doc": "https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html",
     },
     {
+        "behaviour": "DeleteObjects with some keys refused",
+        "aws": "DeleteObjects deletes the keys the caller may delete and reports AccessDenied for each other key in its "
+               "200 answer; the emulator refuses the whole request for the first key refused.",
+        "aws_doc": "https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html",
+    },
+    {
+        "behaviour": "S3 virtual-hosted-style requests",
+        "aws": "S3 serves virtual-hosted-style requests (the bucket in the Host header) and path-style requests; the "
+               "emulator serves path-style only and refuses a Host header that names a bucket with InvalidRequest.",
+        "aws_doc": "https://docs.aws.amazon.com/AmazonS3/latest/userguide/VirtualHosting.html",
+    },
+    {
         "behaviour": "Key state rules beyond the course's operations",
         "aws": "The key state table also governs tagging, aliases, grants and policy changes for keys pending "
                "deletion; the emulator enforces it for cryptographic operations and EnableKey/DisableKey/"

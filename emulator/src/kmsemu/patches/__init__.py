@@ -46,11 +46,11 @@ def install() -> None:
         from kmsemu.kms import deletion, encryption_context, key_import, key_metadata, multi_region, rotation
         from kmsemu.organizations import accounts as organization_accounts
         from kmsemu.patches import credentials, lazy_private_key, moto_session
-        from kmsemu.s3 import bucket_policy
+        from kmsemu.s3 import addressing, bucket_policy
         from kmsemu.sts import session_tags
 
         for patch in (deletion, encryption_context, key_metadata, key_import, multi_region, lazy_private_key, moto_session,
                       credentials, rotation, kms_resources, iam_roles, iam_users, change_sets, stack_events, parameters,
-                      bucket_policy, organization_accounts, session_tags, boundaries):
+                      addressing, bucket_policy, organization_accounts, session_tags, boundaries):
             patch.install()
         _installed = True

@@ -52,9 +52,36 @@ def _bucket_policy(bucket: Any) -> tuple[policy.Statement, ...]:
     return policy.statements(text.decode() if isinstance(text, bytes) else text)
 
 
+def _deleted_keys(request: Request) -> list[str]:
+    """The object keys a DeleteObjects request (POST ?delete) names, or MalformedXML."""
+    from xml.etree import ElementTree
+
+    try:
+        root = ElementTree.fromstring(request.body or b"")
+    except ElementTree.ParseError:
+        raise AwsError("MalformedXML", "The XML you provided was not well-formed or did not validate against our "
+                       "published schema", 400) from None
+    return [str(node.text or "") for node in root.iter() if node.tag.rsplit("}", 1)[-1] == "Key"]
+
+
 def authorize_s3(request: Request, caller: Caller) -> AwsError | None:
-    """None when the caller may make this S3 call, else S3's AccessDenied."""
-    action, arn = f"s3:{request.operation}", resource(request)
+    """None when the caller may make this S3 call, else S3's AccessDenied.
+
+    DeleteObjects needs s3:DeleteObject on every key it names; the emulator refuses the whole request for the first key
+    refused, where S3 deletes the others and reports AccessDenied per key (the fidelity table says so).
+    """
+    if request.operation == "DeleteObject" and "delete" in request.query:
+        bucket_arn = resource(request)
+        for key in _deleted_keys(request):
+            refusal = _authorize(request, caller, "s3:DeleteObject", f"{bucket_arn}/{key}")
+            if refusal is not None:
+                return refusal
+        return None
+    return _authorize(request, caller, f"s3:{request.operation}", resource(request))
+
+
+def _authorize(request: Request, caller: Caller, action: str, arn: str) -> AwsError | None:
+    """None when the caller may perform `action` on `arn` (identity policies and the bucket policy), else AccessDenied."""
     context = {**caller_context(caller, request.region or "us-east-1", None), **request_keys(request)}
     identity = decide(caller, Check(action, arn, None, context), use_grants=False)
     name, _ = target(request)
