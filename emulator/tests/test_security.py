@@ -379,6 +379,17 @@ def test_a_stale_signature_is_refused(world, emu, service, skew, status, code, w
     assert words in reply.message, str(reply)
 
 
+@pytest.mark.parametrize(("service", "accepted"), [("s3", True), ("kms", False)])
+def test_s3_allows_fifteen_minutes_of_clock_skew_and_kms_five(world, emu, service, accepted) -> None:
+    """A request signed 10 minutes ago is within S3's 15 minutes and past KMS's 5.
+
+    https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-authenticating-requests.html
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-troubleshooting.html
+    """
+    reply = _stale_request(world, emu, service, -dt.timedelta(minutes=10)).send()
+    assert (reply.status == 200) is accepted, str(reply)
+
+
 # --- 7. the body is part of the signature ------------------------------------------------------------------------------
 
 def test_a_kms_request_signed_for_one_body_is_refused_with_another(world, emu) -> None:

@@ -110,9 +110,8 @@ def test_delete_objects_needs_delete_object_on_each_key(world, emu) -> None:
     """DeleteObjects checks s3:DeleteObject for every key it names: dora, denied DeleteObject on private/*, cannot
     delete private/secret.txt through it, and the object stays.
     https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html"""
-    import hashlib
-
     import base64
+    import hashlib
 
     body = _delete(["private/secret.txt"])
     md5 = base64.b64encode(hashlib.md5(body).digest()).decode()  # noqa: S324 - S3 requires Content-MD5 here

@@ -17,6 +17,8 @@ from kmsemu.http import Request
 from kmsemu.iam import principals
 
 SKEW = dt.timedelta(minutes=5)
+S3_SKEW = dt.timedelta(minutes=15)
+"""S3 accepts a request up to 15 minutes from its X-Amz-Date (RequestTimeTooSkewed beyond); other services 5."""
 """How far a request's X-Amz-Date may be from the real wall clock (AWS: 5 minutes; the emulator clock is not used)."""
 MAX_PRESIGNED_EXPIRES = 604800
 """The longest a presigned URL may live: 7 days."""
@@ -140,7 +142,9 @@ def _check_time(request: Request, sig: sigv4.Signature) -> None:
         if signed_at - now > SKEW:
             raise AwsError("AccessDenied", "Request is not valid yet", 403)
         return
-    if proto == "s3" and abs(now - signed_at) > SKEW:
+    if proto == "s3":
+        if abs(now - signed_at) <= S3_SKEW:
+            return
         raise AwsError("RequestTimeTooSkewed", "The difference between the request time and the current time is too large.", 403)
     if now - signed_at > SKEW:
         text = f"Signature expired: {stamp} is now earlier than {(now - SKEW).strftime(fmt)} ({now.strftime(fmt)} - 5 min.)"
