@@ -45,6 +45,9 @@ class Request:
         """Read the body once, bounded; bad framing raises AwsError (a 4xx), never reaches moto."""
         raw = environ.get("CONTENT_LENGTH") or ""
         stream = environ.get("wsgi.input") or io.BytesIO()
+        if raw.strip() and environ.get("wsgi.input_terminated"):
+            # Both framings at once is how requests are smuggled past a proxy (RFC 9112 section 6.1): refuse it.
+            raise framing_error("A request may not have both Content-Length and Transfer-Encoding: chunked.")
         if raw.strip():
             if not raw.strip().isdigit():
                 raise framing_error("The Content-Length header must be a non-negative whole number of bytes.")
