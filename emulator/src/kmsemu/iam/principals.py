@@ -186,5 +186,5 @@ def serving(caller: Caller | None) -> Iterator[None]:
 
 
 def serving_now() -> Caller | None:
-    """The principal whose request is being served (None outside a request, or for the bootstrap key)."""
+    """The principal whose request is being served (None outside a request)."""
     return _serving.get()

@@ -1,6 +1,7 @@
 """Every change made inside moto, installed once, explicitly, when an Emulator starts.
 
-Each patch replaces one attribute of a moto module or class through `replace`, which remembers the
+The changes live with the service they serve (kmsemu.kms.rotation, kmsemu.s3.addressing, ...), and those that
+concern moto as a whole in this package; `install` below is the one list of them. Each patch replaces one attribute of a moto module or class through `replace`, which remembers the
 original, so `original()` reaches it and a second install changes nothing. The contract tests
 (tests/test_moto_hooks*.py) fail when a moto upgrade moves what a patch relies on.
 """
