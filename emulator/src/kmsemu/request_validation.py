@@ -11,7 +11,8 @@ of IAM and STS describe it:
 https://docs.aws.amazon.com/IAM/latest/APIReference/CommonErrors.html
 https://docs.aws.amazon.com/STS/latest/APIReference/CommonErrors.html
 Nested and list members (`Tags.member.N.Key`, `Parameters.member.N.ParameterValue`) are left to moto, except that a
-required one must be present.
+required one must be present. Step 4 (authorisation) runs first, so a caller refused there (AssumeRole on a role whose
+trust policy does not name them) gets AccessDenied, not the ValidationError AWS may give for the same parameters.
 
 JSON protocol (Organizations, CloudTrail): the whole body, with the KMS validator's checks (kmsemu.model_validation).
 Organizations gets all of them plus patterns, as InvalidInputException (its documented code for missing or invalid
