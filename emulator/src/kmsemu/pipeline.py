@@ -4,7 +4,8 @@
 2. authenticate it (SigV4 header or presigned query: signature, scope, time, payload, credentials);
 3. identify its operation from its protocol (an unknown one gets the service's own error);
 4. authorise it, for every service, with the one policy engine (kmsemu.iam);
-5. the services' semantics (validation against botocore's model, then KMS and S3 behaviour), then moto;
+5. the services' semantics (validation against botocore's model: KMS in kms.layer, the others in
+   request_validation; then KMS and S3 behaviour, S3 bucket names included), then moto;
 6. once the answer is known (or a step refused a known caller), record the call as a CloudTrail event.
 
 moto's own `/moto-api/*` is closed unless the emulator has an admin token, and then needs it.
@@ -45,9 +46,10 @@ def _middleware() -> list[Middleware]:
     from kmsemu.cloudtrail.api import cloudtrail_api
     from kmsemu.iam.boundaries import iam_boundaries
     from kmsemu.kms.layer import kms_semantics
+    from kmsemu.request_validation import model_validation
     from kmsemu.s3.sse import s3_sse_kms
 
-    return [kms_semantics, s3_sse_kms, cloudtrail_api, iam_boundaries]
+    return [kms_semantics, model_validation, s3_sse_kms, cloudtrail_api, iam_boundaries]
 
 
 class Pipeline:
@@ -169,5 +171,5 @@ def build(moto: WSGIApp, middleware: list[Middleware] | None = None, admin_token
     return Pipeline(moto, inner, admin_token)
 
 
-MIDDLEWARE_NAMES = ("kms_semantics", "s3_sse_kms", "cloudtrail_api", "iam_boundaries")
+MIDDLEWARE_NAMES = ("kms_semantics", "model_validation", "s3_sse_kms", "cloudtrail_api", "iam_boundaries")
 """Step 5's middleware, outermost first (benchmarks select from these)."""

@@ -17,6 +17,7 @@ from kmsemu.http import Request, StartResponse, WSGIApp
 from kmsemu.kms.identifiers import not_found_message, resolve
 from kmsemu.kms.state import refusal
 from kmsemu.s3 import via_s3
+from kmsemu.s3.bucket_names import check_bucket_name
 
 log = logging.getLogger(__name__)
 
@@ -132,11 +133,13 @@ def _check(request: Request) -> None:
 
 
 def s3_sse_kms(app: WSGIApp) -> WSGIApp:
-    """Middleware: S3 requests use KMS as AWS S3 does (key checks, SSE headers, bucket policy SSE conditions)."""
+    """Middleware: S3 bucket names checked on CreateBucket; S3 requests use KMS as AWS S3 does (key checks, SSE headers)."""
     def middleware(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         request = Request.of(environ)
         if request.service == "s3":
             try:
+                if request.operation == "CreateBucket":
+                    check_bucket_name(request.environ.get("PATH_INFO", "").strip("/"))
                 _check(request)
             except AwsError as refused:
                 return refused.send(start_response, "s3")
