@@ -111,15 +111,16 @@ def test_organizations_constraints(unchecked: Any) -> None:
         assert (error["Code"], error["Status"]) == ("InvalidInputException", 400), kwargs
 
 
-@pytest.mark.behaviour("CloudTrail refuses CreateTrail without S3BucketName with ValidationException")
+@pytest.mark.behaviour("CloudTrail refuses CreateTrail without S3BucketName as a client error, and makes no trail")
 def test_cloudtrail_required_member(course: Any, unchecked: Any) -> None:
-    """Name and S3BucketName are required members of CreateTrail; without S3BucketName the call is refused as
-    invalid input (ValidationException, a common error) and no trail is made.
+    """Name and S3BucketName are required members of CreateTrail; without S3BucketName the call is refused with a
+    400 client error and no trail is made. (The emulator answers ValidationException; which of the common errors
+    AWS names here is not asserted, since the API reference does not say.)
     https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html
     https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/CommonErrors.html"""
     name = course.name("never-trail")
     error = _refusal(unchecked("cloudtrail").create_trail, Name=name)
-    assert (error["Code"], error["Status"]) == ("ValidationException", 400)
+    assert error["Status"] == 400 and error["Code"], error
     assert course.client("cloudtrail").describe_trails(trailNameList=[name])["trailList"] == []
 
 
