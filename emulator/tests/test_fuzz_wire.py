@@ -490,6 +490,14 @@ def test_a_chunk_cut_short_is_a_400_and_the_server_lives(target, chunks) -> None
     assert wire.kms(target.alice, target.url, "ListKeys", {}).send().status == 200
 
 
+@pytest.mark.parametrize("ref", ["arn:aws:kms:xx:1:key/9267acb5-91cc-4ecf-b115-09186bf19b82", "arn:aws:kms:xx:1:alias/any"])
+def test_a_key_arn_in_a_region_kms_does_not_have_is_not_found(target, ref) -> None:
+    """Found by the fuzz (it reached the pipeline's catch-all): a KeyId ARN whose Region KMS does not serve names
+    no key, so Encrypt answers NotFoundException, as for any key that does not exist."""
+    reply = wire.kms(target.alice, target.url, "Encrypt", {"KeyId": ref, "Plaintext": "aGk="}).send()
+    assert (reply.status, reply.code) == (400, "NotFoundException"), str(reply)
+
+
 def test_content_length_and_chunked_together_are_refused(target) -> None:
     """Both framings in one request (found by the fuzz, which then reached the pipeline's catch-all): a 400 that
     says so, before anything reads the body (RFC 9112 section 6.1)."""

@@ -1,6 +1,7 @@
-"""Requests AWS refuses before it acts: a misspelled operation, a stale signature, a body the signature does not
-cover, and a user giving itself permissions. Signed with botocore's own SigV4 signer and sent raw, so each test
-controls the target, the time and the body; the same tests run unchanged on a real account (KMSEMU_BACKEND=aws).
+"""Requests AWS refuses before it acts: a misspelled operation, a stale signature and a body the signature does not
+cover (a user giving itself permissions is in test_access_other_services.py). Signed with botocore's own SigV4 signer
+and sent raw, so each test controls the target, the time and the body; the same tests run unchanged on a real account
+(KMSEMU_BACKEND=aws).
 """
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from unittest import mock
 import pytest
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
-from botocore.exceptions import ClientError
 
 JSON = "application/x-amz-json-1.1"
 
@@ -95,17 +95,3 @@ def test_kms_refuses_an_unsigned_payload(course) -> None:
     https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html"""
     status, answer = _send(course, "TrentService.ListKeys", b"{}", payload_hash="UNSIGNED-PAYLOAD")
     assert (status, _code(answer)) == (400, "InvalidSignatureException"), answer
-
-
-@pytest.mark.behaviour("A user cannot attach a policy to itself without iam:AttachUserPolicy")
-def test_a_user_cannot_give_itself_administrator_access(course) -> None:
-    """The outsider has no permissions: AttachUserPolicy of AdministratorAccess to itself is 403 AccessDenied,
-    and it still has no attached policy.
-    https://docs.aws.amazon.com/IAM/latest/APIReference/API_AttachUserPolicy.html"""
-    outsider = course.outsider()
-    with pytest.raises(ClientError) as refused:
-        outsider.client("iam").attach_user_policy(UserName=outsider.user_name,
-                                                  PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
-    assert refused.value.response["Error"]["Code"] == "AccessDenied"
-    attached = course.client("iam").list_attached_user_policies(UserName=outsider.user_name)["AttachedPolicies"]
-    assert attached == []

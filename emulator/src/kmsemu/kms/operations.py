@@ -66,7 +66,10 @@ def find_key(account: str, region: str, ref: str | None) -> Any:
             return None
         region, account, ref = parts[3], parts[4], parts[5]
         ref = ref.split("key/", 1)[1] if ref.startswith("key/") else ref
-    backend = kms_backend(account, region)
+    try:
+        backend = kms_backend(account, region)
+    except KeyError:  # an ARN naming a Region KMS does not have (the fuzz found arn:aws:kms:xx:1:key/...)
+        return None
     if not ref.startswith("alias/"):
         return backend.keys.get(ref)
     key = next((k for k in list(backend.keys.values()) if ref in k.aliases), None)
