@@ -7,7 +7,7 @@ watched, and none may refuse anything.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -20,28 +20,27 @@ from kmsemu.s3 import bucket_names, sse
 PURPOSE = re.compile(r"(?:ensure_bucket|bucket_name)\(course, \\?[\"']([a-z0-9-]+)\\?[\"']")
 
 
+def _watched(found: list[str], check: Callable[[Any], None], describe: Callable[[Any, AwsError], str]) -> Callable[[Any], None]:
+    """`check`, recording in `found` what it refuses before raising it again."""
+
+    def watched(value: Any) -> None:
+        try:
+            check(value)
+        except AwsError as error:
+            found.append(describe(value, error))
+            raise
+
+    return watched
+
+
 @pytest.fixture
 def refusals(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """What the model validation and the bucket name check refused while the test ran."""
     found: list[str] = []
-    validate, check = request_validation.validate, sse.check_bucket_name
-
-    def watched_validate(request: Any) -> None:
-        try:
-            validate(request)
-        except AwsError as error:
-            found.append(f"{request.service} {request.operation}: {error.code} {error.message}")
-            raise
-
-    def watched_check(name: str) -> None:
-        try:
-            check(name)
-        except AwsError as error:
-            found.append(f"s3 CreateBucket {name}: {error.code}")
-            raise
-
-    monkeypatch.setattr(request_validation, "validate", watched_validate)
-    monkeypatch.setattr(sse, "check_bucket_name", watched_check)
+    monkeypatch.setattr(request_validation, "validate", _watched(
+        found, request_validation.validate, lambda r, e: f"{r.service} {r.operation}: {e.code} {e.message}"))
+    monkeypatch.setattr(sse, "check_bucket_name", _watched(
+        found, sse.check_bucket_name, lambda name, e: f"s3 CreateBucket {name}: {e.code}"))
     yield found
 
 
